@@ -1,0 +1,335 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) harbor_ops.harbor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The one HTTP client every harbor_ops.harbor module uses.
+
+Private to the collection (leading underscore): no compatibility promise to other collections.
+
+- one ``requests.Session`` per module run (keep-alive), cookies refused: Harbor enforces CSRF on
+  writes that carry its ``sid`` cookie, so a client that keeps cookies gets 403 on every write;
+- retries with backoff only where a repeat is safe (GET, HEAD, PUT, DELETE on 502/503/504 and on
+  connection errors); a POST or PATCH is re-sent only when the connection failed before it was sent;
+- pagination at Harbor's maximum page size, following the ``Link`` header;
+- typed errors that carry the method, path, status and Harbor's own message, never a credential.
+"""
+
+import traceback
+from http.cookiejar import DefaultCookiePolicy
+from urllib.parse import quote, urlsplit
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+API_PREFIX = "/api/v2.0"
+PAGE_SIZE = 100  # Harbor's maximum; a larger page_size is answered with 422
+RETRY_STATUSES = (502, 503, 504)
+SAFE_TO_REPEAT = frozenset(("GET", "HEAD", "PUT", "DELETE"))
+NAME_HEADER = {"X-Is-Resource-Name": "true"}
+
+
+class HarborError(Exception):
+    """A request to Harbor failed. ``status`` is the HTTP status, or None when no answer came."""
+
+    def __init__(self, message, method=None, path=None, status=None, code=None):
+        super(HarborError, self).__init__(message)
+        self.harbor_message = message
+        self.method = method
+        self.path = path
+        self.status = status
+        self.code = code
+
+    def __str__(self):
+        where = "%s %s" % (self.method, self.path) if self.method else "Harbor request"
+        if self.status is None:
+            return "%s failed: %s" % (where, self.harbor_message)
+        return "%s failed: HTTP %s: %s" % (where, self.status, self.harbor_message)
+
+
+class TransportError(HarborError):
+    """No HTTP answer: connection refused, DNS, timeout or TLS verification."""
+
+
+class BadRequest(HarborError):
+    """400 or 422: Harbor rejected the request's content."""
+
+
+class Unauthorized(HarborError):
+    """401: wrong or missing credentials."""
+
+
+class Forbidden(HarborError):
+    """403: the account may not do this (or a CSRF check fired)."""
+
+
+class NotFound(HarborError):
+    """404."""
+
+
+class Conflict(HarborError):
+    """409: a resource with this identity already exists."""
+
+
+class PreconditionFailed(HarborError):
+    """412: Harbor refused because of the resource's state (e.g. a project that still holds repositories)."""
+
+
+class ServerError(HarborError):
+    """5xx. Harbor logs the real reason server-side and answers 'internal server error'."""
+
+
+_ERRORS_BY_STATUS = {400: BadRequest, 401: Unauthorized, 403: Forbidden, 404: NotFound,
+                     409: Conflict, 412: PreconditionFailed, 422: BadRequest}
+
+
+def error_for_status(status):
+    """The exception class for an HTTP error status."""
+    if status >= 500:
+        return ServerError
+    return _ERRORS_BY_STATUS.get(status, HarborError)
+
+
+def harbor_message(response):
+    """Harbor's own error text from ``{"errors":[{"code":..,"message":..}]}``, else the raw body."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict) and isinstance(body.get("errors"), list):
+        parts = []
+        for err in body["errors"]:
+            if isinstance(err, dict):
+                parts.append(str(err.get("message") or err.get("code") or "").strip())
+        parts = [p for p in parts if p]
+        if parts:
+            return "; ".join(parts), body["errors"][0].get("code")
+    text = (response.text or "").strip()
+    return (text[:500] or response.reason or "no message"), None
+
+
+def path_param(value):
+    """One path segment, percent-encoded (names may hold characters that are special in URLs)."""
+    return quote(str(value), safe="")
+
+
+def repository_param(repository_name):
+    """A repository name as a path segment: Harbor wants its slashes encoded twice (a/b -> a%252Fb)."""
+    return quote(quote(str(repository_name), safe=""), safe="")
+
+
+def q_value(value):
+    """A value for Harbor's ``q`` query: the server URL-unescapes ``q`` once more after normal
+    decoding, so it is escaped once here (a literal ``+`` would otherwise become a space)."""
+    value = str(value)
+    if "," in value:
+        raise ValueError("Harbor's q query cannot match a value that contains a comma: %r" % value)
+    return quote(value, safe="")
+
+
+def id_from_location(location):
+    """The id at the end of a Location header such as ``/api/v2.0/projects/12``."""
+    if not location:
+        return None
+    last = urlsplit(location).path.rstrip("/").rsplit("/", 1)[-1]
+    return int(last) if last.isdigit() else last
+
+
+class _RefuseCookies(DefaultCookiePolicy):
+    """Accept no cookie at all, so no ``sid`` is ever sent back to Harbor."""
+
+    def set_ok(self, cookie, request):
+        return False
+
+
+class HarborClient(object):
+    """A session bound to one Harbor: ``client.get('/projects/x')`` means ``GET {url}/api/v2.0/projects/x``."""
+
+    def __init__(self, url, username=None, password=None, validate_certs=True, ca_path=None,
+                 timeout=30, retries=3, backoff_factor=0.5, user_agent="harbor_ops.harbor"):
+        if not HAS_REQUESTS:
+            raise RuntimeError("the requests library is required")
+        self.base_url = self._base_url(url)
+        self.timeout = timeout
+        session = requests.Session()
+        session.cookies.set_policy(_RefuseCookies())
+        session.trust_env = True
+        session.headers.update({"Accept": "application/json", "User-Agent": user_agent})
+        if username:
+            session.auth = (username, password or "")
+        if not validate_certs:
+            session.verify = False
+        elif ca_path:
+            session.verify = ca_path
+        else:
+            session.verify = True
+        retry = Retry(total=retries, connect=retries, read=retries, status=retries, other=0,
+                      backoff_factor=backoff_factor, status_forcelist=RETRY_STATUSES,
+                      allowed_methods=SAFE_TO_REPEAT, raise_on_status=False,
+                      respect_retry_after_header=True)
+        adapter = HTTPAdapter(max_retries=retry, pool_connections=1, pool_maxsize=4)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        self.session = session
+        self.requests_sent = 0
+
+    @staticmethod
+    def _base_url(url):
+        url = (url or "").strip().rstrip("/")
+        if not url:
+            raise ValueError("url is required: the Harbor address, for example https://harbor.example.com")
+        if "://" not in url:
+            url = "https://" + url
+        if url.endswith(API_PREFIX):
+            url = url[:-len(API_PREFIX)]
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("url must be an http:// or https:// address of Harbor, got %r" % url)
+        if parts.username or parts.password:
+            raise ValueError("url must not carry credentials: use the username and password options")
+        return url
+
+    def url_for(self, path):
+        """An absolute URL for an API path, or for a server-relative URL from a Link header."""
+        if path.startswith("http://") or path.startswith("https://"):
+            return path
+        if not path.startswith(API_PREFIX):
+            path = API_PREFIX + path
+        return self.base_url + path
+
+    def request(self, method, path, params=None, json=None, headers=None):
+        """Send one request; return the response for 2xx, raise a typed HarborError otherwise."""
+        display = path if path.startswith("/") else "/" + path
+        try:
+            response = self.session.request(method, self.url_for(path), params=params, json=json,
+                                            headers=headers, timeout=self.timeout)
+        except requests.exceptions.SSLError as exc:
+            raise TransportError(
+                "TLS verification failed for %s: %s. Give ca_path the CA that signed Harbor's "
+                "certificate (validate_certs=false turns the check off, which is unsafe)"
+                % (self.base_url, _short(exc)), method, display)
+        except requests.exceptions.ConnectionError as exc:
+            raise TransportError("cannot reach Harbor at %s: %s" % (self.base_url, _short(exc)), method, display)
+        except requests.exceptions.Timeout as exc:
+            raise TransportError("no answer from Harbor at %s within %ss: %s"
+                                 % (self.base_url, self.timeout, _short(exc)), method, display)
+        except requests.exceptions.RequestException as exc:
+            raise TransportError(_short(exc), method, display)
+        finally:
+            self.requests_sent += 1
+        if response.status_code >= 400:
+            message, code = harbor_message(response)
+            raise error_for_status(response.status_code)(message, method, display, response.status_code, code)
+        return response
+
+    @staticmethod
+    def _json(response):
+        if not response.content or not response.content.strip():
+            return None  # Harbor answers some GETs (e.g. an unset schedule) with an empty body
+        try:
+            return response.json()
+        except ValueError:
+            return response.text
+
+    def get(self, path, params=None, headers=None):
+        return self._json(self.request("GET", path, params=params, headers=headers))
+
+    def get_or_none(self, path, params=None, headers=None):
+        """GET that answers None when Harbor says 404: a lookup's 'absent'."""
+        try:
+            return self.get(path, params=params, headers=headers)
+        except NotFound:
+            return None
+
+    def post(self, path, body=None, params=None, headers=None):
+        """POST; returns ``(id_from_location, parsed_body)``."""
+        response = self.request("POST", path, params=params, json=body, headers=headers)
+        return id_from_location(response.headers.get("Location")), self._json(response)
+
+    def put(self, path, body=None, params=None, headers=None):
+        return self._json(self.request("PUT", path, params=params, json=body, headers=headers))
+
+    def patch(self, path, body=None, params=None, headers=None):
+        return self._json(self.request("PATCH", path, params=params, json=body, headers=headers))
+
+    def delete(self, path, params=None, headers=None, missing_ok=True):
+        """DELETE. A 404 means it is already gone (also after a retried DELETE) unless missing_ok is False."""
+        try:
+            return self._json(self.request("DELETE", path, params=params, headers=headers))
+        except NotFound:
+            if missing_ok:
+                return None
+            raise
+
+    def paginate(self, path, params=None, headers=None, limit=None):
+        """Every item of a paginated list, ``PAGE_SIZE`` per request, following Harbor's ``Link: rel="next"``."""
+        query = dict(params or {})
+        query.setdefault("page", 1)
+        query["page_size"] = PAGE_SIZE
+        items = []
+        url = path
+        while url:
+            response = self.request("GET", url, params=query, headers=headers)
+            page = self._json(response) or []
+            if not isinstance(page, list):
+                raise HarborError("expected a list from Harbor, got %s" % type(page).__name__, "GET", path,
+                                  response.status_code)
+            items.extend(page)
+            if limit is not None and len(items) >= limit:
+                return items[:limit]
+            url = _next_link(response)
+            query = None  # the next link carries the whole query
+            if url is None and page and len(page) == PAGE_SIZE and _more_by_count(response, len(items)):
+                # a proxy that strips Link: fall back to counting pages
+                query = dict(params or {}, page=len(items) // PAGE_SIZE + 1, page_size=PAGE_SIZE)
+                url = path
+        return items
+
+    def find_by_name(self, path, name, key="name", params=None, headers=None):
+        """The one item of a list whose ``key`` equals ``name`` exactly, or None.
+
+        Harbor's ``name=`` parameter is a fuzzy ILIKE and unknown ``q`` keys are ignored, so the
+        query only narrows the list and equality is checked here.
+        """
+        query = dict(params or {})
+        query["q"] = "%s=%s" % (key, q_value(name))
+        matches = [item for item in self.paginate(path, query, headers=headers) if item.get(key) == name]
+        if len(matches) > 1:
+            raise HarborError("more than one item named %r at %s" % (name, path), "GET", path)
+        return matches[0] if matches else None
+
+    def close(self):
+        self.session.close()
+
+
+def _next_link(response):
+    """The next page's URL from Harbor's ``Link`` header (relative; entries joined by ' , ')."""
+    link = response.headers.get("Link")
+    if not link:
+        return None
+    for part in link.split(","):
+        section = part.strip()
+        if 'rel="next"' in section and "<" in section and ">" in section:
+            return section[section.index("<") + 1:section.index(">")]
+    return None
+
+
+def _more_by_count(response, seen):
+    total = response.headers.get("X-Total-Count")
+    return total is not None and total.isdigit() and int(total) > seen
+
+
+def _short(exc):
+    """An exception's text without urllib3's nesting noise."""
+    text = str(exc)
+    for marker in ("Caused by ", "(Caused by "):
+        if marker in text:
+            text = text.split(marker, 1)[1].rstrip(")")
+    return text.strip()[:400]

@@ -1,0 +1,182 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) harbor_ops.harbor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The base of every harbor_ops.harbor module (private to the collection).
+
+``HarborModule`` owns ``AnsibleModule``: it merges the shared connection options (each with a
+``HARBOR_*`` environment fallback), builds the one client, and turns a ``HarborError`` into one
+failure message. ``ensure`` is the present/absent engine: validate and normalise the desired state,
+look the resource up, compare only the options the user gave, write only what changed (nothing in
+check mode), and report ``diff`` without secrets.
+"""
+
+import copy
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    HarborClient,
+    HarborError,
+)
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
+
+CONNECTION_ARGUMENT_SPEC = dict(
+    url=dict(type="str", required=True, aliases=["harbor_url"], fallback=(env_fallback, ["HARBOR_URL"])),
+    username=dict(type="str", aliases=["user"], fallback=(env_fallback, ["HARBOR_USERNAME"])),
+    password=dict(type="str", no_log=True, fallback=(env_fallback, ["HARBOR_PASSWORD"])),
+    validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["HARBOR_VALIDATE_CERTS"])),
+    ca_path=dict(type="path", fallback=(env_fallback, ["HARBOR_CA_PATH"])),
+    timeout=dict(type="int", default=30, fallback=(env_fallback, ["HARBOR_TIMEOUT"])),
+)
+CONNECTION_OPTIONS = tuple(CONNECTION_ARGUMENT_SPEC)
+
+
+def harbor_argument_spec(**options):
+    """The shared connection options plus a module's own."""
+    spec = copy.deepcopy(CONNECTION_ARGUMENT_SPEC)
+    spec.update(options)
+    return spec
+
+
+class HarborModule(AnsibleModule):
+    """AnsibleModule with Harbor's connection options, one client, and Harbor's errors reported once."""
+
+    def __init__(self, argument_spec=None, supports_check_mode=True, **kwargs):
+        super(HarborModule, self).__init__(argument_spec=harbor_argument_spec(**(argument_spec or {})),
+                                           supports_check_mode=supports_check_mode, **kwargs)
+        if not HAS_REQUESTS:
+            self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            params = self.params
+            try:
+                self._client = HarborClient(params["url"], params["username"], params["password"],
+                                            validate_certs=params["validate_certs"], ca_path=params["ca_path"],
+                                            timeout=params["timeout"])
+            except ValueError as exc:
+                self.fail_json(msg="url: %s" % exc)
+        return self._client
+
+    def fail_harbor(self, exc, **result):
+        """Report a HarborError: method, path, status and Harbor's own message."""
+        result.update(status=getattr(exc, "status", None), harbor_code=getattr(exc, "code", None))
+        self.fail_json(msg=str(exc), **result)
+
+    def run(self, work):
+        """Call ``work(self)`` and exit with its result dict; typed errors become one clear failure."""
+        try:
+            result = work(self)
+        except ValidationError as exc:
+            self.fail_json(msg=str(exc))
+        except HarborError as exc:
+            self.fail_harbor(exc)
+        self.exit_json(**result)
+
+
+def strip_secrets(data, secret_keys):
+    """A copy of a mapping with the named secret keys removed."""
+    if not isinstance(data, dict):
+        return data
+    return dict((k, v) for k, v in data.items() if k not in secret_keys)
+
+
+def changed_keys(desired, before):
+    """The desired values that differ from the current ones, compared key by key."""
+    return dict((k, v) for k, v in desired.items() if before.get(k) != v)
+
+
+def ensure(module, resource):
+    """Drive one resource to ``state`` (present/absent) and return the module result."""
+    params = module.params
+    check_mode = module.check_mode
+    desired = resource.validate(params)  # raises ValidationError before any request
+    client = module.client
+    current = resource.find(client, params)
+    kind = resource.kind
+    result = {"changed": False, kind: current}
+
+    if params.get("state") == "absent":
+        if current is None:
+            return result
+        resource.check_delete(params, current)
+        if not check_mode:
+            resource.delete(client, params, current)
+        result.update(changed=True)
+        result[kind] = None
+        if module._diff:
+            result["diff"] = {"before": strip_secrets(resource.view(client, current, None), resource.secret_keys),
+                              "after": {}}
+        return result
+
+    if current is None:
+        after = None if check_mode else resource.create(client, params, desired)
+        result.update(changed=True)
+        result[kind] = after
+        if module._diff:
+            result["diff"] = {"before": {}, "after": strip_secrets(desired, resource.secret_keys)}
+        return result
+
+    before = resource.view(client, current, desired)
+    changes = changed_keys(resource.comparable(desired), before)
+    changes.update(resource.secret_changes(params, current))
+    if not changes:
+        return result
+    resource.check_update(params, current, changes, before)
+    if not check_mode:
+        result[kind] = resource.update(client, params, current, changes)
+    result["changed"] = True
+    if module._diff:
+        shown = [k for k in changes if k not in resource.secret_keys]
+        result["diff"] = {"before": dict((k, before.get(k)) for k in shown),
+                          "after": dict((k, changes[k]) for k in shown)}
+    return result
+
+
+class Resource(object):
+    """One kind of Harbor resource: how to find it, which options it owns, how to write it.
+
+    Subclasses live in ``_resources/``; modules and any later bulk reconcile call them the same way.
+    """
+
+    kind = "resource"
+    secret_keys = ()
+
+    def validate(self, params):
+        """The desired state: the options the user gave, normalised; raise ValidationError on bad input."""
+        raise NotImplementedError
+
+    def comparable(self, desired):
+        """The desired values that decide ``changed`` (write-only secrets do not)."""
+        return strip_secrets(desired, self.secret_keys)
+
+    def secret_changes(self, params, current):
+        """Secret values to send although they cannot be compared (``update_secret: always``)."""
+        return {}
+
+    def find(self, client, params):
+        raise NotImplementedError
+
+    def view(self, client, current, desired):
+        """The current state in the shape of ``desired`` (all owned options when ``desired`` is None)."""
+        raise NotImplementedError
+
+    def check_update(self, params, current, changes, before):
+        """Raise ValidationError for a change Harbor cannot make, before anything is written."""
+
+    def check_delete(self, params, current):
+        """Raise ValidationError when a delete cannot succeed, before anything is written."""
+
+    def create(self, client, params, desired):
+        raise NotImplementedError
+
+    def update(self, client, params, current, changes):
+        raise NotImplementedError
+
+    def delete(self, client, params, current):
+        raise NotImplementedError

@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) harbor_ops.harbor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Harbor's quirks in one place (private to harbor_ops.harbor).
+
+Every module compares what the user declared with what Harbor returns only after both went
+through these functions, so a quirk is handled once and never shows up as a perpetual diff.
+"""
+
+import re
+
+_TRUE = ("true", "t", "1", "yes", "y", "on")
+_FALSE = ("false", "f", "0", "no", "n", "off", "")
+
+# Harbor's regex for project (and robot) names
+NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$")
+
+_SIZE_UNITS = {"": 1, "B": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3, "T": 1024 ** 4, "P": 1024 ** 5}
+_SIZE_PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGTP]?)(?:I?B)?\s*$", re.IGNORECASE)
+MAX_STORAGE_LIMIT = 1024 ** 5  # Harbor refuses quotas above 1024 TiB
+
+
+class ValidationError(ValueError):
+    """Bad user input, found before any request that changes something."""
+
+
+def harbor_bool(value):
+    """Harbor's string booleans ("true"/"false", also "True", "1", "t") as a Python bool; None stays None."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValidationError("not a boolean: %r" % (value,))
+
+
+def bool_str(value):
+    """A Python bool as Harbor stores it in project metadata: exactly "true" or "false"."""
+    return "true" if value else "false"
+
+
+def drop_none(data):
+    """A copy of a mapping without the keys whose value is None (options the user did not give)."""
+    return dict((k, v) for k, v in data.items() if v is not None)
+
+
+def check_name(option, value):
+    """Harbor's name rule for projects and robots, checked before anything is sent."""
+    if not value or len(value) > 255 or not NAME_PATTERN.match(value):
+        raise ValidationError(
+            "%s=%r is not a valid Harbor name: use 1-255 lowercase letters, digits and single '.', '_' or '-' "
+            "between them (regex %s)" % (option, value, NAME_PATTERN.pattern))
+    return value
+
+
+def parse_size(option, value):
+    """A storage size in bytes from an int or a string such as "10G", "500M", "1.5TiB" (1024-based); -1 is unlimited."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValidationError("%s must be a size such as 10G, 500M or bytes, or -1 for unlimited; got %r" % (option, value))
+    if isinstance(value, int):
+        size = value
+    else:
+        text = str(value).strip()
+        if text == "-1":
+            return -1
+        match = _SIZE_PATTERN.match(text)
+        if not match:
+            raise ValidationError(
+                "%s=%r is not a size: give bytes, a number with a unit K, M, G, T or P (1024-based, e.g. 10G, 500M), "
+                "or -1 for unlimited" % (option, value))
+        size = int(float(match.group(1)) * _SIZE_UNITS[match.group(2).upper()])
+    if size == -1:
+        return -1
+    if size <= 0 or size > MAX_STORAGE_LIMIT:
+        raise ValidationError("%s must be -1 (unlimited) or between 1 byte and 1024T; got %r" % (option, value))
+    return size
+
+
+def cve_ids(items):
+    """CVE ids from Harbor's ``[{"cve_id": ..}]`` or a plain list, as a sorted list without duplicates."""
+    ids = set()
+    for item in items or []:
+        cve = item.get("cve_id") if isinstance(item, dict) else item
+        if cve:
+            ids.add(str(cve).strip())
+    return sorted(ids)
+
+
+def cve_allowlist_view(allowlist):
+    """A CVE allowlist as ``{"items": [sorted ids], "expires_at": int or None}`` for comparison."""
+    allowlist = allowlist or {}
+    expires = allowlist.get("expires_at")
+    return {"items": cve_ids(allowlist.get("items")), "expires_at": int(expires) if expires not in (None, 0) else None}
+
+
+def cve_allowlist_body(view):
+    """The request body for a CVE allowlist view."""
+    return {"items": [{"cve_id": cve} for cve in view["items"]], "expires_at": view["expires_at"]}
+
+
+def check_cve_allowlist(option, value):
+    """Validate and normalise a user's ``{items, expires_at}``."""
+    if value is None:
+        return None
+    items = value.get("items") or []
+    bad = [item for item in items if not isinstance(item, str) or not item.strip()]
+    if bad:
+        raise ValidationError("%s.items must be a list of CVE ids such as CVE-2024-1234; got %r" % (option, bad))
+    expires = value.get("expires_at")
+    if expires is not None and (isinstance(expires, bool) or not isinstance(expires, int) or expires <= 0):
+        raise ValidationError("%s.expires_at must be a Unix time in seconds, or null for no expiry; got %r" % (option, expires))
+    return {"items": cve_ids(items), "expires_at": expires}
