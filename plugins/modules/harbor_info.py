@@ -12,7 +12,7 @@ description:
   - Reads C(/systeminfo), C(/health) and C(/statistics) of a Harbor instance.
   - Useful as a first task (is Harbor up, which version) and for monitoring (which component is unhealthy).
 author:
-  - harbor_ops.harbor contributors
+  - harbor_ops.harbor contributors (@harbor-ops)
 extends_documentation_fragment:
   - harbor_ops.harbor.harbor
   - harbor_ops.harbor.harbor.INFO_ATTRIBUTES

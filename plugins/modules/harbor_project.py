@@ -14,7 +14,7 @@ description:
   - A second run with the same options reports C(changed=false) and sends no write request
     (one GET per project when O(storage_quota) and O(proxy_cache_registry) are not given).
 author:
-  - harbor_ops.harbor contributors
+  - harbor_ops.harbor contributors (@harbor-ops)
 extends_documentation_fragment:
   - harbor_ops.harbor.harbor
   - harbor_ops.harbor.harbor.ATTRIBUTES

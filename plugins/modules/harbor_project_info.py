@@ -11,7 +11,7 @@ version_added: 0.1.0
 description:
   - Returns one project by exact name, or every project the account may see, page by page.
 author:
-  - harbor_ops.harbor contributors
+  - harbor_ops.harbor contributors (@harbor-ops)
 extends_documentation_fragment:
   - harbor_ops.harbor.harbor
   - harbor_ops.harbor.harbor.INFO_ATTRIBUTES
