@@ -164,12 +164,9 @@ class HarborClient(object):
         session.headers.update({"Accept": "application/json", "User-Agent": user_agent})
         if username:
             session.auth = (username, password or "")
-        if not validate_certs:
-            session.verify = False
-        elif ca_path:
-            session.verify = ca_path
-        else:
-            session.verify = True
+        # passed with every request: a session-level verify loses to REQUESTS_CA_BUNDLE (requests#3829)
+        self.verify = False if not validate_certs else (ca_path or True)
+        session.verify = self.verify
         retry = Retry(total=retries, connect=retries, read=retries, status=retries, other=0,
                       backoff_factor=backoff_factor, status_forcelist=RETRY_STATUSES,
                       allowed_methods=SAFE_TO_REPEAT, raise_on_status=False,
@@ -209,7 +206,7 @@ class HarborClient(object):
         display = path if path.startswith("/") else "/" + path
         try:
             response = self.session.request(method, self.url_for(path), params=params, json=json,
-                                            headers=headers, timeout=self.timeout)
+                                            headers=headers, timeout=self.timeout, verify=self.verify)
         except requests.exceptions.SSLError as exc:
             raise TransportError(
                 "TLS verification failed for %s: %s. Give ca_path the CA that signed Harbor's "

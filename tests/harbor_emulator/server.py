@@ -1,0 +1,249 @@
+"""The HTTP core: keep-alive server, API dispatch, CSRF trap, access log and fault injection."""
+
+import http.cookies
+import json
+import http.server
+import re
+import secrets
+import socket
+import struct
+import sys
+import threading
+import time
+import traceback
+import urllib.parse
+import uuid
+
+from . import auth, control, routes, spec, validation
+from .errors import HarborError, error_body
+from .routing import Request, Response, match
+from .state import State
+
+WRITE_METHODS = frozenset(('POST', 'PUT', 'PATCH', 'DELETE'))
+
+
+class AccessLog:
+    """Every /api and /v2 request in arrival order: {seq, method, path, query, status, body}.
+
+    ``body`` is the parsed JSON body of an /api write (None otherwise), so tests can check that a
+    module sent only the fields that changed.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries = []
+        self._seq = 0
+
+    def add(self, method, path, query, status, body=None):
+        with self._lock:
+            self._seq += 1
+            self._entries.append({'seq': self._seq, 'method': method, 'path': path, 'query': query, 'status': status,
+                                  'body': body})
+
+    def entries(self):
+        with self._lock:
+            return list(self._entries)
+
+    def clear(self):
+        with self._lock:
+            self._entries = []
+            self._seq = 0
+
+
+def _logged_body(path, body):
+    """The JSON body of an API request, for the access log; None for /v2 traffic and non-JSON."""
+    if not body or not path.startswith('/api/'):
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+class Faults:
+    """Injected faults; each fires `count` times (None = forever) and then disappears."""
+
+    FIELDS = frozenset(('method', 'path_regex', 'status', 'latency_ms', 'action', 'count'))
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._faults = []
+
+    def add(self, spec_):
+        unknown = set(spec_) - self.FIELDS
+        if unknown:
+            raise HarborError(400, 'unknown fault fields: %s' % ', '.join(sorted(unknown)))
+        if spec_.get('action') not in (None, 'reset'):
+            raise HarborError(400, 'action must be "reset"')
+        if not any(spec_.get(k) is not None for k in ('status', 'latency_ms', 'action')):
+            raise HarborError(400, 'a fault needs status, latency_ms or action')
+        fault = dict(spec_, regex=re.compile(spec_.get('path_regex') or ''))
+        with self._lock:
+            self._faults.append(fault)
+
+    def take(self, method, path):
+        with self._lock:
+            for fault in self._faults:
+                if fault.get('method') not in (None, method) or not fault['regex'].search(path):
+                    continue
+                if fault.get('count') is not None:
+                    fault['count'] -= 1
+                    if fault['count'] <= 0:
+                        self._faults.remove(fault)
+                return fault
+        return None
+
+    def listing(self):
+        with self._lock:
+            return [{k: v for k, v in f.items() if k != 'regex'} for f in self._faults]
+
+    def clear(self):
+        with self._lock:
+            self._faults = []
+
+
+def _csrf_check(method, headers, token):
+    """Harbor skips CSRF on /api only when there is no session cookie."""
+    if method not in WRITE_METHODS:
+        return
+    cookies = http.cookies.SimpleCookie()
+    try:
+        cookies.load(headers.get('Cookie') or '')
+    except http.cookies.CookieError:
+        return
+    if 'sid' in cookies and headers.get('X-Harbor-CSRF-Token') != token:
+        raise HarborError(403, 'CSRF token invalid')
+
+
+def handle_api(server, method, path, raw_query, headers, body):
+    """Route, validate, authenticate and run one /api/v2.0 request; always returns a Response."""
+    try:
+        if not path.startswith(spec.BASE_PATH + '/'):
+            raise HarborError(404, 'the path %s is not found' % path)
+        _csrf_check(method, headers, server.csrf_token)
+        found, path_args = match(method, path[len(spec.BASE_PATH):])
+        req = Request(server.state, method, path, urllib.parse.parse_qs(raw_query, keep_blank_values=True), headers, server.url)
+        req.route = found
+        req.args = validation.validate_parameters(spec.operation(method, found.template), path_args, req.query, headers)
+        req.body = validation.validate_body(method, found.template, body)
+        req.caller = auth.authenticate(server.state, headers.get('Authorization'))
+        if not found.anonymous:
+            auth.require_authenticated(req)
+        with server.state.lock:
+            return found.handler(req)
+    except HarborError as exc:
+        return Response(exc.status, error_body(exc.status, exc.message))
+    except Exception:  # pylint: disable=broad-except
+        traceback.print_exc(file=sys.stderr)
+        return Response(500, error_body(500, ''))
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    """One keep-alive connection; every method goes through `_handle`."""
+
+    protocol_version = 'HTTP/1.1'
+    server_version = 'harbor-emulator'
+    timeout = 300
+    disable_nagle_algorithm = True  # headers and body go out in separate writes: no 40 ms delayed-ACK stalls
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+    def _read_body(self):
+        if 'chunked' in (self.headers.get('Transfer-Encoding') or '').lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b';')[0].strip() or b'0', 16)
+                if size == 0:
+                    while self.rfile.readline().strip():
+                        pass
+                    return b''.join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get('Content-Length') or 0)
+        return self.rfile.read(length) if length > 0 else b''
+
+    def _handle(self):
+        body = self._read_body()
+        parsed = urllib.parse.urlsplit(self.path)
+        path, query = parsed.path, parsed.query
+        if path.startswith('/_emulator/'):
+            self._send(control.dispatch(self.server, self.command, path, body, self.headers))
+            return
+        logged = path.startswith('/api/') or path == '/v2' or path.startswith('/v2/')
+        fault = self.server.faults.take(self.command, path) if logged else None
+        if fault and fault.get('latency_ms'):
+            time.sleep(fault['latency_ms'] / 1000.0)
+        if fault and fault.get('action') == 'reset':
+            self.server.access_log.add(self.command, path, query, None)
+            self._drop_connection()
+            return
+        if fault and fault.get('status'):
+            response = Response(fault['status'], error_body(fault['status'], 'injected fault'))
+        else:
+            response = handle_api(self.server, self.command, path, query, self.headers, body)
+        if logged:
+            self.server.access_log.add(self.command, path, query, response.status, _logged_body(path, body))
+        self._send(response, api=path.startswith('/api/'))
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+
+    def _drop_connection(self):
+        """Close with RST and no response, like a proxy that dies mid-request."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        except OSError:
+            pass
+        self.connection.close()
+
+    def _send(self, response, api=False):
+        self.send_response(response.status)
+        headers = dict(response.headers)
+        headers['X-Request-Id'] = self.headers.get('X-Request-Id') or str(uuid.uuid4())
+        if response.body or response.status not in (200, 201):
+            headers.setdefault('Content-Type', response.content_type)
+        if api:
+            headers['X-Harbor-Csrf-Token'] = self.server.csrf_token
+            if self.command == 'GET' and 'sid=' not in (self.headers.get('Cookie') or ''):
+                headers['Set-Cookie'] = 'sid=%s; Path=/; HttpOnly' % secrets.token_hex(16)
+        body = b'' if self.command == 'HEAD' else response.body
+        headers['Content-Length'] = str(len(body))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if body:
+            self.wfile.write(body)
+
+
+class EmulatorServer(http.server.ThreadingHTTPServer):
+    """One Harbor instance: state, faults, access log, optional TLS."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, port=0, admin_password='Harbor12345', ssl_context=None, verbose=False):
+        super().__init__(('127.0.0.1', port), Handler)
+        routes.load_all()
+        self.state = State(admin_password)
+        self.faults = Faults()
+        self.access_log = AccessLog()
+        self.csrf_token = secrets.token_urlsafe(24)
+        self.verbose = verbose
+        self.tls = ssl_context is not None
+        if ssl_context is not None:
+            # the handshake runs lazily in the connection's own thread, never in the accept loop
+            self.socket = ssl_context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+        self.url = '%s://127.0.0.1:%d' % ('https' if self.tls else 'http', self.server_address[1])
+
+    def reset(self):
+        self.state.reset()
+        self.faults.clear()
+        self.access_log.clear()
+
+    def handle_error(self, request, client_address):
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError, OSError)):
+            return  # clients that go away, TLS handshakes a client refused
+        super().handle_error(request, client_address)

@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) harbor_ops.harbor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Where the integration suite runs: the bundled emulator, or a real Harbor named by HARBOR_URL.
+
+With HARBOR_URL, HARBOR_USERNAME and HARBOR_PASSWORD set (and HARBOR_CA_PATH for a private CA) the
+same playbooks run against that Harbor; the checks that need the emulator's access log, fault
+injection or control API are skipped there (the playbooks test ``harbor_emulator``).
+"""
+
+import os
+import uuid
+
+import pytest
+
+from tests.harbor_emulator.fixture import EmulatorProcess
+
+ADMIN_PASSWORD = "Harbor12345"
+
+
+class HarborTarget(object):
+    def __init__(self, url, username, password, ca_path=None, emulator=None, tls_emulator=None):
+        self.url = url
+        self.username = username
+        self.password = password
+        self.ca_path = ca_path
+        self.emulator = emulator
+        self.tls_emulator = tls_emulator
+
+    @property
+    def is_emulator(self):
+        return self.emulator is not None
+
+    def playbook_vars(self, **extra):
+        data = {"harbor_url": self.url, "harbor_username": self.username, "harbor_password": self.password,
+                "harbor_emulator": self.is_emulator, "prefix": "it%s" % uuid.uuid4().hex[:8]}
+        if self.ca_path:
+            data["harbor_ca_path"] = self.ca_path
+        if self.tls_emulator is not None:
+            data["harbor_tls_url"] = self.tls_emulator.url
+            data["harbor_tls_ca"] = self.tls_emulator.ca_path
+        data.update(extra)
+        return data
+
+
+@pytest.fixture(scope="session")
+def harbor_target():
+    if os.environ.get("HARBOR_URL"):
+        yield HarborTarget(os.environ["HARBOR_URL"], os.environ.get("HARBOR_USERNAME", "admin"),
+                           os.environ.get("HARBOR_PASSWORD", ""), os.environ.get("HARBOR_CA_PATH") or None)
+        return
+    plain = EmulatorProcess()
+    plain.start(admin_password=ADMIN_PASSWORD)
+    tls = EmulatorProcess()
+    tls.start(tls=True, admin_password=ADMIN_PASSWORD)
+    try:
+        yield HarborTarget(plain.url, "admin", ADMIN_PASSWORD, emulator=plain, tls_emulator=tls)
+    finally:
+        plain.stop()
+        tls.stop()
+
+
+@pytest.fixture
+def emulator_only(harbor_target):
+    if not harbor_target.is_emulator:
+        pytest.skip("needs the emulator's access log or fault injection; HARBOR_URL points at a real Harbor")
+    return harbor_target.emulator
