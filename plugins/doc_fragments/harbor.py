@@ -53,6 +53,8 @@ notes:
     and on connection errors; a POST is never repeated once it was sent.
   - Set the connection once for many tasks with C(module_defaults) and the action group
     C(group/harbor_ops.harbor.harbor).
+  - Give E(HARBOR_PASSWORD) through the controller's environment (an AWX credential, an exported variable),
+    not through a task's C(environment) keyword, which C(-vvv) output shows in clear.
 requirements:
   - requests >= 2.28
 """
