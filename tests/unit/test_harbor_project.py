@@ -205,3 +205,18 @@ def test_connection_comes_from_harbor_environment(run_module, monkeypatch):
     assert result["changed"] is False
     assert seen == {"url": "https://env-harbor.example.com", "username": "robot$ci", "password": "Env-Secret-1",
                     "validate_certs": True, "ca_path": None, "timeout": 30}
+
+
+def test_non_admin_lookup_tells_missing_from_forbidden(run_module):
+    forbidden = Call("GET", BASE + "/projects/releases", status=403, answer=error(403, "forbidden", "FORBIDDEN"))
+    calls = [
+        forbidden,
+        Call("HEAD", BASE + "/projects", query={"project_name": "releases"}, status=404),
+        Call("POST", BASE + "/projects", status=201, headers={"Location": "/api/v2.0/projects/7"}),
+        Call("GET", BASE + "/projects/7", answer=project()),
+    ]
+    result, dummy = run_module(main, {"name": "releases"}, calls)
+    assert result["changed"] is True
+    calls = [forbidden, Call("HEAD", BASE + "/projects", query={"project_name": "releases"}, status=200)]
+    result, dummy = run_module(main, {"name": "releases"}, calls)
+    assert result["failed"] is True and result["status"] == 403

@@ -15,7 +15,9 @@ Harbor's rules this definition follows (API_FACTS section 1):
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import (
     NAME_HEADER,
+    Forbidden,
     HarborError,
+    NotFound,
     path_param,
     repository_param,
 )
@@ -69,8 +71,19 @@ def project_path(project):
 
 
 def get_project(client, name):
-    """A project by exact name, or None."""
-    return client.get_or_none("/projects/%s" % path_param(name), headers=NAME_HEADER)
+    """A project by exact name, or None.
+
+    Harbor answers a missing project with 404 only to system admins; other accounts get 403 for a
+    project that is missing and for one they may not see. The exact-name HEAD tells the two apart.
+    """
+    try:
+        return client.get_or_none("/projects/%s" % path_param(name), headers=NAME_HEADER)
+    except Forbidden:
+        try:
+            client.request("HEAD", "/projects", params={"project_name": name})
+        except NotFound:
+            return None
+        raise
 
 
 def get_project_quota(client, project_id):
