@@ -4,12 +4,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Benchmarks: measured and reported, never asserted.
 
-projects_noop: 200 projects declared in one playbook (playbooks/configure.yml), a first run that
-creates them, then a second run that should change nothing. Reports the requests per project of
-the no-op run (target: 1 GET, 0 writes), the wall time of both runs, and as the lower bound the
-same 200 look-ups done directly with one requests.Session.
+projects_noop: 200 projects declared in one playbook, a first run that creates them, then a second
+run that should change nothing, done two ways:
+- reconcile: playbooks/configure.yml, one harbor_reconcile task for all projects;
+- loop: benchmarks/projects_loop.yml, one harbor_project task per project (a module start-up each).
+Reports the requests per project of the no-op run (target: 1 GET, 0 writes), the wall time of both
+runs, and as the lower bound the same 200 look-ups done directly with one requests.Session.
 
-    python benchmarks/run.py [--projects 200] [--out benchmarks/results/projects_noop.json]
+    python benchmarks/run.py [--projects 200] [--modes reconcile,loop] [--out benchmarks/results/projects_noop.json]
 """
 
 import argparse
@@ -29,7 +31,8 @@ from tests.harbor_emulator.fixture import EmulatorProcess  # noqa: E402  pylint:
 from tests.integration.ansible_runner import run_playbook  # noqa: E402  pylint: disable=wrong-import-position
 
 PASSWORD = "Harbor12345"
-PLAYBOOK = os.path.join(ROOT, "playbooks", "configure.yml")
+PLAYBOOKS = {"reconcile": os.path.join(ROOT, "playbooks", "configure.yml"),
+             "loop": os.path.join(ROOT, "benchmarks", "projects_loop.yml")}
 INVENTORY = os.path.join(ROOT, "playbooks", "inventory.ini")
 
 
@@ -38,10 +41,10 @@ def declared_projects(count):
              "severity": "high"} for i in range(count)]
 
 
-def timed_run(emulator, projects):
+def timed_run(emulator, playbook, projects):
     emulator.clear_log()
     started = time.monotonic()
-    run = run_playbook(PLAYBOOK, {"harbor_url": emulator.url, "harbor_username": "admin", "harbor_password": PASSWORD,
+    run = run_playbook(playbook, {"harbor_url": emulator.url, "harbor_username": "admin", "harbor_password": PASSWORD,
                                   "harbor_projects": projects}, inventory=INVENTORY, timeout=1800)
     wall = time.monotonic() - started
     if not run.succeeded:
@@ -65,33 +68,41 @@ def per_method(log, prefix="/api/v2.0/projects/"):
     return dict(counts)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--projects", type=int, default=200)
-    parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "projects_noop.json"))
-    args = parser.parse_args()
-    projects = declared_projects(args.projects)
+def measure(mode, projects):
+    """First and no-op run of one mode against a fresh emulator."""
     emulator = EmulatorProcess()
     emulator.start(admin_password=PASSWORD)
     try:
-        first_wall, first_recap, first_log = timed_run(emulator, projects)
-        second_wall, second_recap, second_log = timed_run(emulator, projects)
+        first_wall, first_recap, first_log = timed_run(emulator, PLAYBOOKS[mode], projects)
+        second_wall, second_recap, second_log = timed_run(emulator, PLAYBOOKS[mode], projects)
         direct = direct_lookups(emulator.url, [p["name"] for p in projects])
     finally:
         emulator.stop()
     writes = [e for e in second_log if e["method"] not in ("GET", "HEAD")]
     project_requests = per_method(second_log)
-    result = {
-        "projects": args.projects,
-        "first_run": {"wall_s": round(first_wall, 2), "changed": first_recap["changed"], "requests": len(first_log)},
+    count = len(projects)
+    return {
+        "first_run": {"wall_s": round(first_wall, 2), "changed_tasks": first_recap["changed"], "requests": len(first_log)},
         "noop_run": {
-            "wall_s": round(second_wall, 2), "changed": second_recap["changed"], "requests": len(second_log),
+            "wall_s": round(second_wall, 2), "changed_tasks": second_recap["changed"], "requests": len(second_log),
             "writes": len(writes), "project_requests_by_method": project_requests,
-            "requests_per_project": round(sum(project_requests.values()) / float(args.projects), 3),
-            "ms_per_project": round(1000 * second_wall / args.projects, 1),
+            "requests_per_project": round(sum(project_requests.values()) / float(count), 3),
+            "ms_per_project": round(1000 * second_wall / count, 1),
         },
-        "direct_requests_session": {"wall_s": round(direct, 3), "ms_per_lookup": round(1000 * direct / args.projects, 2)},
+        "direct_requests_session": {"wall_s": round(direct, 3), "ms_per_lookup": round(1000 * direct / count, 2)},
     }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=200)
+    parser.add_argument("--modes", default="reconcile,loop")
+    parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "projects_noop.json"))
+    args = parser.parse_args()
+    projects = declared_projects(args.projects)
+    result = {"projects": args.projects, "cpus": os.cpu_count()}
+    for mode in args.modes.split(","):
+        result[mode] = measure(mode, projects)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as handle:
         json.dump(result, handle, indent=2)

@@ -93,13 +93,22 @@ def changed_keys(desired, before):
 
 def ensure(module, resource):
     """Drive one resource to ``state`` (present/absent) and return the module result."""
-    params = module.params
-    check_mode = module.check_mode
+    result = apply_state(module.client, resource, module.params, module.check_mode, module._diff)
+    result.pop("action")
+    return result
+
+
+def apply_state(client, resource, params, check_mode=False, want_diff=False):
+    """The present/absent engine, shared by the single-resource modules and harbor_reconcile.
+
+    ``params`` are validated module options. Nothing is written in check mode; ``diff`` holds only
+    the changed options, without secrets. ``action`` says what was (or would be) done:
+    created, updated, deleted or unchanged.
+    """
     desired = resource.validate(params)  # raises ValidationError before any request
-    client = module.client
     current = resource.find(client, params)
     kind = resource.kind
-    result = {"changed": False, kind: current}
+    result = {"changed": False, "action": "unchanged", kind: current}
 
     if params.get("state") == "absent":
         if current is None:
@@ -107,18 +116,18 @@ def ensure(module, resource):
         resource.check_delete(params, current)
         if not check_mode:
             resource.delete(client, params, current)
-        result.update(changed=True)
+        result.update(changed=True, action="deleted")
         result[kind] = None
-        if module._diff:
+        if want_diff:
             result["diff"] = {"before": strip_secrets(resource.view(client, current, None), resource.secret_keys),
                               "after": {}}
         return result
 
     if current is None:
         after = None if check_mode else resource.create(client, params, desired)
-        result.update(changed=True)
+        result.update(changed=True, action="created")
         result[kind] = after
-        if module._diff:
+        if want_diff:
             result["diff"] = {"before": {}, "after": strip_secrets(desired, resource.secret_keys)}
         return result
 
@@ -130,8 +139,8 @@ def ensure(module, resource):
     resource.check_update(params, current, changes, before)
     if not check_mode:
         result[kind] = resource.update(client, params, current, changes)
-    result["changed"] = True
-    if module._diff:
+    result.update(changed=True, action="updated")
+    if want_diff:
         shown = [k for k in changes if k not in resource.secret_keys]
         result["diff"] = {"before": dict((k, before.get(k)) for k in shown),
                           "after": dict((k, changes[k]) for k in shown)}

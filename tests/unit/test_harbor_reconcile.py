@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) harbor_ops.harbor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""harbor_reconcile: every item validated before the first request, then applied in order."""
+
+from ansible_collections.harbor_ops.harbor.plugins.modules.harbor_reconcile import main
+
+from .http_script import Call, error
+
+BASE = "/api/v2.0"
+
+
+def found(name, **metadata):
+    return Call("GET", BASE + "/projects/" + name, answer={"project_id": 3, "name": name, "repo_count": 0,
+                                                           "metadata": dict({"public": "false"}, **metadata)})
+
+
+def missing(name):
+    return Call("GET", BASE + "/projects/" + name, status=404, answer=error(404, "not found", "NOT_FOUND"))
+
+
+def test_converged_items_cost_one_get_each(run_module):
+    projects = [{"name": "p%d" % i, "auto_scan": True} for i in range(5)]
+    result, http = run_module(main, {"projects": projects}, [found("p%d" % i, auto_scan="true") for i in range(5)])
+    assert result["changed"] is False
+    assert result["summary"] == {"projects": {"created": 0, "updated": 0, "deleted": 0, "unchanged": 5}}
+    assert len(http.sent) == 5
+
+
+def test_mixed_actions_and_diffs(run_module):
+    calls = [
+        missing("new"),
+        Call("POST", BASE + "/projects", status=201, headers={"Location": "/api/v2.0/projects/9"},
+             body={"project_name": "new", "metadata": {"public": "true"}}),
+        Call("GET", BASE + "/projects/9", answer={"project_id": 9, "name": "new"}),
+        found("same", auto_scan="true"),
+        found("gone"),
+        Call("DELETE", BASE + "/projects/3"),
+    ]
+    result, dummy = run_module(main, {"projects": [{"name": "new", "public": True}, {"name": "same", "auto_scan": True},
+                                                   {"name": "gone", "state": "absent"}]}, calls, diff=True)
+    assert result["changed"] is True
+    assert [(r["name"], r["action"]) for r in result["results"]] == [("new", "created"), ("same", "unchanged"),
+                                                                     ("gone", "deleted")]
+    assert [d["before_header"] for d in result["diff"]] == ["projects/new", "projects/gone"]
+
+
+def test_check_mode_reads_only(run_module):
+    result, http = run_module(main, {"projects": [{"name": "new"}, {"name": "same", "public": True}]},
+                              [missing("new"), found("same")], check_mode=True)
+    assert result["summary"]["projects"]["created"] == 1 and result["summary"]["projects"]["updated"] == 1
+    assert all(s.startswith("GET") for s in http.sent)
+
+
+def test_one_bad_item_fails_before_any_request(run_module):
+    projects = [{"name": "ok"}, {"name": "ok2", "severity": "urgent"}, {"name": "Bad Name"}]
+    result, http = run_module(main, {"projects": projects}, [])
+    assert result["failed"] is True
+    assert result["msg"].startswith("projects[1] (ok2): ") and "severity" in result["msg"] and "critical" in result["msg"]
+    assert http.sent == []
+
+
+def test_item_semantic_error_names_the_item(run_module):
+    result, http = run_module(main, {"projects": [{"name": "a"}, {"name": "b", "storage_quota": "lots"}]}, [])
+    assert result["failed"] and result["msg"].startswith("projects[1] (b): storage_quota=")
+    assert http.sent == []
+
+
+def test_duplicates_and_unknown_options_refused(run_module):
+    result, http = run_module(main, {"projects": [{"name": "a"}, {"name": "a"}]}, [])
+    assert result["failed"] and "declared more than once: a" in result["msg"]
+    result, http = run_module(main, {"projects": [{"name": "a", "pubic": True}]}, [])
+    assert result["failed"] and "pubic" in result["msg"]
+    assert http.sent == []
