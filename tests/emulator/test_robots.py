@@ -200,3 +200,13 @@ def test_prefix_follows_configuration(api, harbor_emulator, client_for):
     assert api.get('/robots/%d' % created['id']).json()['name'] == 'bot-alpha+ci'
     assert client_for(('bot-alpha+ci', created['secret'])).get('/projects/alpha/repositories').status_code == 200
     assert client_for(('robot$alpha+ci', created['secret'])).get('/projects/alpha/repositories').status_code == 401
+
+
+def test_access_log_redacts_secrets(api, harbor_emulator):
+    api.create_project('alpha')
+    created = create(api, project_robot('alpha')).json()
+    mark = harbor_emulator.last_seq()
+    api.request('PATCH', '/robots/%d' % created['id'], json={'secret': 'Chosen-Secret-42'})
+    api.request('PATCH', '/robots/%d' % created['id'], json={})
+    bodies = [entry['body'] for entry in harbor_emulator.writes_since(mark)]
+    assert bodies == [{'secret': '<redacted>'}, {}]
