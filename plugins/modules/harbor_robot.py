@@ -71,8 +71,8 @@ options:
       - Required to create a robot; replaces the whole set when given; left as it is when not given.
       - For O(level=project), a list of C({resource, action}) in the robot's project, for example
         C({resource: repository, action: pull}).
-      - For O(level=system), a list of C({kind, namespace, access}) where O(permissions[].kind) is V(system)
-        (O(permissions[].namespace) V(/)) or V(project) (O(permissions[].namespace) a project name, or V(*) for
+      - For O(level=system), a list of C({kind, namespace, access}) where C(kind) is V(system)
+        (C(namespace) V(/)) or V(project) (C(namespace) a project name, or V(*) for
         every project), and C(access) is a list of C({resource, action}).
       - Each access may carry C(effect) V(allow) (the default) or V(deny).
     type: list
