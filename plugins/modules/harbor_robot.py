@@ -13,7 +13,7 @@ description:
   - Permissions are compared as a set; Harbor's additions (the C(robot$) prefix, the project in the name,
     an C(effect) of V(allow) that may come back or not) never show up as a change.
   - The secret Harbor generates at creation or rotation is returned once in RV(secret) and can be written to
-    O(secret_file). Put C(no_log: true) on the task, since Ansible prints module results.
+    O(secret_file). Set the task keyword C(no_log) to V(true), since Ansible prints module results.
   - Reports RV(expires_at) and RV(days_left) so that playbooks can alert on robots that are about to expire.
   - Every (resource, action) is checked before anything is written, against Harbor's C(GET /permissions) when the
     account may read it, else against the table of Harbor's C(src/common/rbac/const.go) in the collection.
@@ -70,7 +70,7 @@ options:
     description:
       - Required to create a robot; replaces the whole set when given; left as it is when not given.
       - For O(level=project), a list of C({resource, action}) in the robot's project, for example
-        C({resource: repository, action: pull}).
+        resource V(repository) with action V(pull).
       - For O(level=system), a list of C({kind, namespace, access}) where C(kind) is V(system)
         (C(namespace) V(/)) or V(project) (C(namespace) a project name, or V(*) for
         every project), and C(access) is a list of C({resource, action}).
@@ -121,7 +121,7 @@ options:
     type: str
     default: robot$
 notes:
-  - Run the task with C(no_log: true) whenever it may return RV(secret).
+  - Set the task keyword C(no_log) to V(true) whenever the task may return RV(secret).
   - Harbor recomputes the expiry only when the duration changes; see O(duration) and O(rotate_before_days).
 seealso:
   - module: harbor_ops.harbor.harbor_robot_info

@@ -355,6 +355,3 @@ def age(state, robot_id, days):
     stamp = time.gmtime(robot['creation_epoch'])
     robot['creation_time'] = time.strftime('%Y-%m-%dT%H:%M:%S.000Z', stamp)
     return robot
-
-
-
