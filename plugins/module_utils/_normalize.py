@@ -115,3 +115,38 @@ def check_cve_allowlist(option, value):
     if expires is not None and (isinstance(expires, bool) or not isinstance(expires, int) or expires <= 0):
         raise ValidationError("%s.expires_at must be a Unix time in seconds, or null for no expiry; got %r" % (option, expires))
     return {"items": cve_ids(items), "expires_at": expires}
+
+
+ROBOT_PREFIX = "robot$"  # Harbor's default robot_name_prefix
+PERMISSION_EFFECTS = ("allow", "deny")
+
+
+def robot_full_name(name, project=None, prefix=ROBOT_PREFIX):
+    """The name Harbor shows and robots log in with: ``robot$name``, or ``robot$project+name`` for a project robot."""
+    return "%s%s%s" % (prefix, "%s+" % project if project else "", name)
+
+
+def robot_permission_set(permissions):
+    """Harbor's ``[{kind, namespace, access: [{resource, action, effect}]}]`` as a sorted list of flat entries.
+
+    Harbor stores ``effect`` as sent and omits it when empty; an access without one allows, so a
+    missing effect counts as ``allow``. Duplicates collapse, order does not matter.
+    """
+    entries = set()
+    for permission in permissions or []:
+        for access in permission.get("access") or []:
+            entries.add((permission.get("kind") or "", permission.get("namespace") or "", access.get("resource") or "",
+                         access.get("action") or "", access.get("effect") or "allow"))
+    return [dict(zip(("kind", "namespace", "resource", "action", "effect"), entry)) for entry in sorted(entries)]
+
+
+def robot_permissions_body(entries):
+    """Flat entries back into Harbor's grouped ``permissions`` (an ``allow`` effect is sent as Harbor's default)."""
+    grouped = {}
+    for entry in entries:
+        access = {"resource": entry["resource"], "action": entry["action"]}
+        if entry.get("effect", "allow") != "allow":
+            access["effect"] = entry["effect"]
+        grouped.setdefault((entry["kind"], entry["namespace"]), []).append(access)
+    return [{"kind": kind, "namespace": namespace, "access": access}
+            for (kind, namespace), access in sorted(grouped.items())]

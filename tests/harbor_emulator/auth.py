@@ -5,7 +5,9 @@ Kept as small functions on a `Caller` so robots and group members can plug in la
 
 import base64
 import binascii
+import hashlib
 import hmac
+import time
 
 from .errors import HarborError
 
@@ -23,20 +25,26 @@ PROJECT_PERMISSIONS = {
     'repository:list': ALL_ROLES,
     'repository:read': ALL_ROLES,
     'repository:delete': frozenset((1, 4)),
+    'robot:create': frozenset((1,)),
+    'robot:read': frozenset((1, 4)),
+    'robot:update': frozenset((1,)),
+    'robot:delete': frozenset((1,)),
+    'robot:list': frozenset((1, 4)),
 }
 # actions anyone (even anonymous) may do on a public project
 PUBLIC_ACTIONS = frozenset(('read', 'metadata:read', 'repository:list', 'repository:read'))
 
 
 class Caller:
-    """The security context of one request."""
+    """The security context of one request: a user, a robot account, or nobody."""
 
-    def __init__(self, user=None):
+    def __init__(self, user=None, robot=None):
         self.user = user
+        self.robot = robot
 
     @property
     def authenticated(self):
-        return self.user is not None
+        return self.user is not None or self.robot is not None
 
     @property
     def sysadmin(self):
@@ -59,10 +67,62 @@ def authenticate(state, authorization):
         username, dummy, password = base64.b64decode(authorization[6:].strip()).decode().partition(':')
     except (binascii.Error, UnicodeDecodeError):
         return Caller()
+    prefix = state.config['robot_name_prefix']
+    if prefix and username.startswith(prefix):
+        return Caller(robot=robot_login(state, username[len(prefix):], password))
     user = state.find_one('users', username=username)
     if user and hmac.compare_digest(user['password'].encode(), password.encode()):
         return Caller(user)
     return Caller()
+
+
+# ----------------------------------------------------------------------------------------------
+# robot accounts
+
+def hash_secret(secret, salt):
+    return hashlib.sha256((salt + secret).encode()).hexdigest()
+
+
+def robot_expired(robot):
+    return robot['expires_at'] != -1 and robot['expires_at'] <= time.time()
+
+
+def robot_login(state, stored_name, secret):
+    """The robot with this stored name (``name`` or ``project+name``) and secret, or None.
+
+    Like Harbor, a disabled or expired robot is not logged in: the caller stays anonymous (401).
+    """
+    robot = state.find_one('robots', name=stored_name)
+    if robot is None or robot['disable'] or robot_expired(robot):
+        return None
+    if not hmac.compare_digest(robot['secret_hash'], hash_secret(secret, robot['salt'])):
+        return None
+    return robot
+
+
+def robot_can(state, robot, kind, namespace_project_id, resource, action):
+    """Whether a robot's permissions hold (resource, action) in the system scope or in a project."""
+    for permission in robot['permissions']:
+        if permission['kind'] != kind:
+            continue
+        if kind == 'project' and permission['project_id'] not in (None, namespace_project_id):
+            continue
+        for access in permission['access']:
+            if access.get('effect') == 'deny':
+                continue
+            if access['resource'] in (resource, '*') and access['action'] in (action, '*'):
+                return True
+    return False
+
+
+def _robot_in_project(robot, project_id):
+    return any(p['kind'] == 'project' and p['project_id'] in (None, project_id) for p in robot['permissions'])
+
+
+def _robot_pair(action):
+    """An emulator project action ('read', 'repository:list') as Harbor's (resource, action)."""
+    resource, sep, verb = action.partition(':')
+    return (resource, verb) if sep else ('project', resource)
 
 
 def project_roles(state, caller, project_id):
@@ -80,6 +140,11 @@ def can(state, caller, project, action):
         return True
     if action in PUBLIC_ACTIONS and is_public(project):
         return True
+    if caller.robot is not None:
+        robot = caller.robot
+        if action in ('read', 'metadata:read') and _robot_in_project(robot, project['id']):
+            return True  # a robot sees the projects its permissions cover
+        return robot_can(state, robot, 'project', project['id'], *_robot_pair(action))
     return bool(set(project_roles(state, caller, project['id'])) & PROJECT_PERMISSIONS[action])
 
 
@@ -103,3 +168,10 @@ def require_authenticated(req):
 def require_sysadmin(req):
     if not req.caller.sysadmin:
         raise deny(req.caller)
+
+
+def require_system(req, resource, action):
+    """A system-scope action that every user may do (create a project): robots need it in their permissions."""
+    caller = req.caller
+    if caller.robot is not None and not robot_can(req.state, caller.robot, 'system', None, resource, action):
+        raise deny(caller)

@@ -6,7 +6,7 @@ from .. import auth, spec
 from ..errors import HarborError, bad_request, conflict, not_found
 from ..listing import list_response
 from ..routing import created, json_response, ok, route
-from ..state import PROJECT_ADMIN_ROLE
+from ..state import ADMIN_ID, PROJECT_ADMIN_ROLE
 from ..validation import parse_int64
 
 NAME_RE = re.compile(r'^[a-z0-9]+(?:[._-][a-z0-9]+)*$')
@@ -193,6 +193,7 @@ def create_project(req):
     state, body = req.state, req.body
     if state.config['project_creation_restriction'] == 'adminonly' and not req.caller.sysadmin:
         raise HarborError(403, 'Only system admin can create project')
+    auth.require_system(req, 'project', 'create')
     name = body.get('project_name') or ''
     if not NAME_RE.match(name):
         raise bad_request('project name is not in lower case or contains illegal characters')
@@ -207,12 +208,13 @@ def create_project(req):
     limit = _storage_limit(req, body)
     if state.project_by_name(name):
         raise conflict('The project named %s already exists' % name)
-    project_id = state.add('projects', {'name': name, 'owner_id': req.caller.user_id, 'registry_id': registry_id,
+    owner_id = req.caller.user_id or ADMIN_ID  # a robot's project is owned by admin
+    project_id = state.add('projects', {'name': name, 'owner_id': owner_id, 'registry_id': registry_id,
                                         'metadata': metadata})
     project = state.projects[project_id]
     # Harbor creates an empty allowlist: the cve_allowlist of the request is ignored on create
     project['cve_allowlist'] = {'id': state.next_id('cve_allowlists'), 'project_id': project_id, 'items': []}
-    state.add('members', {'project_id': project_id, 'entity_id': req.caller.user_id, 'entity_type': 'u',
+    state.add('members', {'project_id': project_id, 'entity_id': owner_id, 'entity_type': 'u',
                           'role_id': PROJECT_ADMIN_ROLE})
     if state.config['quota_per_project_enable']:
         state.add('quotas', {'reference': 'project', 'reference_id': str(project_id), 'hard': {'storage': limit}})
@@ -264,6 +266,7 @@ def delete_project(req):
         raise HarborError(412, reason)
     del state.projects[project['id']]
     state.remove_where('members', project_id=project['id'])
+    state.remove_where('robots', project_id=project['id'])  # Harbor deletes the project's robots with it
     state.remove_where('quotas', reference='project', reference_id=str(project['id']))
     retention_id = parse_int64(project['metadata'].get('retention_id', ''))
     state.collections['retentions'].pop(retention_id, None)
