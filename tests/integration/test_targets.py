@@ -6,11 +6,14 @@
 
 The playbooks assert behaviour themselves (create, repeat without a write, update, check mode,
 diff, delete twice, bad input); this file runs them, shows their output when one fails, and checks
-that the Harbor password appears nowhere in the verbose output.
+that no secret appears anywhere in the verbose output: the Harbor password, ``chosen_secret`` (the
+secret a target chooses for a resource) and every secret a target kept in a file under ``secret_dir``
+(the secrets Harbor generated during the run, such as robot secrets).
 """
 
 import glob
 import os
+import uuid
 
 import pytest
 
@@ -20,9 +23,18 @@ TARGETS = sorted(glob.glob(os.path.join(os.path.dirname(__file__), "targets", "*
 
 
 @pytest.mark.parametrize("playbook", TARGETS, ids=[os.path.basename(t)[:-4] for t in TARGETS])
-def test_target(playbook, harbor_target):
-    run = run_playbook(playbook, harbor_target.playbook_vars(), args=["-vvv"])
+def test_target(playbook, harbor_target, tmp_path):
+    secret_dir = tmp_path / "secrets"
+    secret_dir.mkdir()
+    chosen = "Chosen-%s-Secret9" % uuid.uuid4().hex[:10]
+    run = run_playbook(playbook, harbor_target.playbook_vars(secret_dir=str(secret_dir), chosen_secret=chosen),
+                       args=["-vvv"])
     assert run.succeeded, run.output[-20000:]
     assert run.recap["ok"] > 0
-    assert harbor_target.password not in run.stdout + run.stderr, "the Harbor password leaked into the output"
-    assert "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER" in run.stdout  # it was passed to modules, and masked
+    assert "ESTABLISH LOCAL CONNECTION" in run.stdout  # the run really was -vvv
+    assert "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER" in run.stdout  # the password was passed to modules, and masked
+    secrets = {harbor_target.password, chosen}
+    secrets.update(path.read_text().strip() for path in secret_dir.iterdir())
+    output = run.stdout + run.stderr
+    leaked = sorted(secret[:4] + "..." for secret in secrets if secret and secret in output)
+    assert leaked == [], "secrets in the -vvv output: %s" % leaked
