@@ -253,6 +253,9 @@ def _run(server, execution_id, policy, only, stop):
         try:
             digest = task_src.manifest_digest(repo, tag)
             existing = task_dst.manifest_digest(dest_repo, tag)
+            if stop.is_set():
+                update(status='Stopped', end_time=now(), log=['stopped before copying %s:%s' % (repo, tag)])
+                return
             if existing is not None and existing == digest:
                 update(status='Succeed', end_time=now(), log=['%s:%s is up to date (%s), nothing copied' % (dest_repo, tag, digest)])
                 return
