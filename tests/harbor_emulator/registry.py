@@ -7,7 +7,6 @@ the API; proxy-cache projects fetch a missing manifest from their upstream regis
 fires the event-based replication policies that match it.
 """
 
-import base64
 import http.client
 import json
 import secrets
@@ -302,6 +301,3 @@ def delete_repository_content(server, repository):
     finally:
         client.close()
 
-
-def basic_header(username, password):
-    return 'Basic ' + base64.b64encode(('%s:%s' % (username, password)).encode()).decode()
