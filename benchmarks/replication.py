@@ -79,10 +79,13 @@ def main():
             oci_images.push(layout, tag, primary, repo)
             tags.append((repo, tag))
         push_seconds = time.monotonic() - started
-        total_bytes = sum(a["size"] for r in http.get(primary.api + "/projects/library/repositories", auth=primary.admin,
-                                                        params={"page_size": 100}).json()
-                          for a in http.get("%s/projects/library/repositories/%s/artifacts" % (primary.api, r["name"].split("/", 1)[1]),
-                                            auth=primary.admin, params={"page_size": 100}).json())
+        repositories = http.get(primary.api + "/projects/library/repositories", auth=primary.admin,
+                                params={"page_size": 100}).json()
+        total_bytes = 0
+        for repository in repositories:
+            artifacts = http.get("%s/projects/library/repositories/%s/artifacts" % (primary.api, repository["name"].split("/", 1)[1]),
+                                 auth=primary.admin, params={"page_size": 100}).json()
+            total_bytes += sum(a["size"] for a in artifacts)
 
         registry_id = created_id(http.post(dr.api + "/registries", auth=dr.admin, json={
             "name": "primary", "type": "harbor", "url": primary.url,

@@ -139,7 +139,8 @@ def handle_v2(server, method, path, query, headers, body):
     if kind == 'manifests' and method == 'PUT' and response.status == 201:
         digest = response.headers.get('Docker-Content-Digest')
         record_manifest(server.state, name, reference, headers.get('Content-Type'), body, digest)
-        from . import replication  # pylint: disable=import-outside-toplevel - replication imports this module
+        # replication imports this module, so it is imported here
+        from . import replication  # pylint: disable=import-outside-toplevel
         replication.on_push(server, name, reference)
     elif kind == 'manifests' and method == 'DELETE' and response.status == 202:
         forget_manifest(server.state, name, reference)
@@ -300,4 +301,3 @@ def delete_repository_content(server, repository):
             del server.state.collections['artifacts'][artifact['id']]
     finally:
         client.close()
-

@@ -30,10 +30,9 @@ def _session():
 
 def _play(tmp_path, emulator, tasks, name="play"):
     """Run tasks against `emulator` in one play; returns the run."""
+    connection = {"url": emulator.url, "username": "admin", "password": emulator.admin[1]}
     play = [{"name": name, "hosts": "localhost", "gather_facts": False,
-             "module_defaults": {"group/harbor_ops.harbor.harbor": {"url": emulator.url, "username": "admin",
-                                                                     "password": emulator.admin[1]}},
-             "tasks": tasks}]
+             "module_defaults": {"group/harbor_ops.harbor.harbor": connection}, "tasks": tasks}]
     path = tmp_path / ("%s.yml" % name)
     path.write_text(yaml.safe_dump(play, sort_keys=False))
     return run_playbook(str(path), {})

@@ -58,11 +58,24 @@ def present(registry):
     return spec.render('Registry', shown)
 
 
+def find_record(state, collection, record_id, what):
+    """A record by id, or Harbor's 404 '<what> <id> not found'."""
+    record = state.collections[collection].get(record_id)
+    if record is None:
+        raise not_found('%s %s not found' % (what, record_id))
+    return record
+
+
+def named_records(req, collection):
+    """The records of a list endpoint, narrowed by its fuzzy `name` parameter."""
+    records = list(req.state.collections[collection].values())
+    if req.args.get('name'):
+        records = [r for r in records if req.args['name'] in r['name']]
+    return records
+
+
 def find_registry(state, registry_id):
-    registry = state.collections['registries'].get(registry_id)
-    if registry is None:
-        raise not_found('registry %s not found' % registry_id)
-    return registry
+    return find_record(state, 'registries', registry_id, 'registry')
 
 
 def healthy(registry):
@@ -111,10 +124,7 @@ def _unlocked(func):
 @route('GET', '/registries')
 def list_registries(req):
     require_sysadmin(req)
-    records = list(req.state.collections['registries'].values())
-    if req.args.get('name'):
-        records = [r for r in records if req.args['name'] in r['name']]
-    return list_response(req, records, REGISTRY_FIELDS, '-creation_time,-id', present)
+    return list_response(req, named_records(req, 'registries'), REGISTRY_FIELDS, '-creation_time,-id', present)
 
 
 @route('POST', '/registries')

@@ -7,7 +7,7 @@ from ..auth import require_sysadmin
 from ..errors import HarborError, bad_request, conflict, not_found
 from ..listing import list_response
 from ..routing import Response, created, json_response, ok, route
-from .registries import LOCAL_REGISTRY, present as present_registry
+from .registries import LOCAL_REGISTRY, find_record, named_records, present as present_registry
 
 NAMESPACE_RE = re.compile(r'^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$')
 FILTER_TYPES = ('name', 'tag', 'label', 'resource')
@@ -118,19 +118,13 @@ def present_policy(state, policy):
 
 
 def find_policy(state, policy_id):
-    policy = state.collections['replication_policies'].get(policy_id)
-    if policy is None:
-        raise not_found('policy %s not found' % policy_id)
-    return policy
+    return find_record(state, 'replication_policies', policy_id, 'policy')
 
 
 @route('GET', '/replication/policies')
 def list_policies(req):
     require_sysadmin(req)
-    records = list(req.state.collections['replication_policies'].values())
-    if req.args.get('name'):
-        records = [p for p in records if req.args['name'] in p['name']]
-    return list_response(req, records, POLICY_FIELDS, '-creation_time,-id', lambda p: present_policy(req.state, p))
+    return list_response(req, named_records(req, 'replication_policies'), POLICY_FIELDS, '-creation_time,-id', lambda p: present_policy(req.state, p))
 
 
 @route('POST', '/replication/policies')
@@ -179,10 +173,7 @@ def present_execution(state, execution):
 
 
 def find_execution(state, execution_id):
-    execution = state.collections['replication_executions'].get(execution_id)
-    if execution is None:
-        raise not_found('execution %s not found' % execution_id)
-    return execution
+    return find_record(state, 'replication_executions', execution_id, 'execution')
 
 
 @route('GET', '/replication/executions')
