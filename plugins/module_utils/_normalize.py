@@ -150,3 +150,36 @@ def robot_permissions_body(entries):
         grouped.setdefault((entry["kind"], entry["namespace"]), []).append(access)
     return [{"kind": kind, "namespace": namespace, "access": access}
             for (kind, namespace), access in sorted(grouped.items())]
+
+
+def harbor_cron(option, value):
+    """A cron as Harbor schedules it: six fields, seconds first and always 0.
+
+    A five-field cron (minute hour day month weekday) gets ``0 `` prefixed; a six-field cron whose
+    seconds field is not ``0`` is refused with the reason, since Harbor would reject or misread it.
+    """
+    if value is None:
+        return None
+    fields = str(value).split()
+    if len(fields) == 5:
+        fields = ["0"] + fields
+    if len(fields) != 6:
+        raise ValidationError("%s=%r is not a cron: give five fields (minute hour day month weekday) or Harbor's six "
+                              "(second minute hour day month weekday, second always 0)" % (option, value))
+    if fields[0] != "0":
+        raise ValidationError("%s=%r: Harbor's cron starts with a seconds field that must be 0 (it schedules at most once "
+                              "a minute); write it as %r" % (option, value, " ".join(["0"] + fields[1:])))
+    return " ".join(fields)
+
+
+def normalize_url(value):
+    """A URL as Harbor stores it: trimmed, http:// when no scheme, no query or fragment, no trailing slash."""
+    if value is None:
+        return None
+    url = str(value).strip()
+    if not url:
+        return url
+    if "://" not in url:
+        url = "http://" + url
+    url = url.split("#", 1)[0].split("?", 1)[0]
+    return url.rstrip("/")

@@ -30,9 +30,11 @@ PROJECT_PERMISSIONS = {
     'robot:update': frozenset((1,)),
     'robot:delete': frozenset((1,)),
     'robot:list': frozenset((1, 4)),
+    'repository:pull': ALL_ROLES,
+    'repository:push': frozenset((1, 2, 4)),
 }
 # actions anyone (even anonymous) may do on a public project
-PUBLIC_ACTIONS = frozenset(('read', 'metadata:read', 'repository:list', 'repository:read'))
+PUBLIC_ACTIONS = frozenset(('read', 'metadata:read', 'repository:list', 'repository:read', 'repository:pull'))
 
 
 class Caller:

@@ -31,7 +31,7 @@ def main(argv=None):
     state_dir = args.state_dir or tempfile.mkdtemp(prefix='harbor-emulator-')
     os.makedirs(state_dir, exist_ok=True)
     ssl_context, ca_path = server_context(state_dir) if args.tls else (None, None)
-    server = EmulatorServer(args.port, args.admin_password, ssl_context, args.verbose)
+    server = EmulatorServer(args.port, args.admin_password, ssl_context, args.verbose, state_dir)
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     print(json.dumps({'url': server.url, 'ca_path': ca_path, 'pid': os.getpid()}), flush=True)

@@ -102,6 +102,7 @@ class Request:
         self.body = None            # validated JSON body
         self.caller = None          # auth.Caller
         self.route = None
+        self.server = None          # the EmulatorServer (backend registry, replication workers)
 
 
 class Response:

@@ -14,7 +14,8 @@ import traceback
 import urllib.parse
 import uuid
 
-from . import auth, control, routes, spec, validation
+from . import auth, control, registry, routes, spec, validation
+from .distribution import Backend
 from .errors import HarborError, error_body
 from .routing import Request, Response, match
 from .state import State
@@ -128,11 +129,14 @@ def handle_api(server, method, path, raw_query, headers, body):
         found, path_args = match(method, path[len(spec.BASE_PATH):])
         req = Request(server.state, method, path, urllib.parse.parse_qs(raw_query, keep_blank_values=True), headers, server.url)
         req.route = found
+        req.server = server
         req.args = validation.validate_parameters(spec.operation(method, found.template), path_args, req.query, headers)
         req.body = validation.validate_body(method, found.template, body)
         req.caller = auth.authenticate(server.state, headers.get('Authorization'))
         if not found.anonymous:
             auth.require_authenticated(req)
+        if getattr(found.handler, 'unlocked', False):
+            return found.handler(req)  # it calls out over HTTP (pings, registries): it takes the lock itself
         with server.state.lock:
             return found.handler(req)
     except HarborError as exc:
@@ -175,7 +179,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path.startswith('/_emulator/'):
             self._send(control.dispatch(self.server, self.command, path, body, self.headers))
             return
-        logged = path.startswith('/api/') or path == '/v2' or path.startswith('/v2/')
+        v2 = path == '/v2' or path.startswith('/v2/')
+        logged = path.startswith('/api/') or v2
         fault = self.server.faults.take(self.command, path) if logged else None
         if fault and fault.get('latency_ms'):
             time.sleep(fault['latency_ms'] / 1000.0)
@@ -185,6 +190,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if fault and fault.get('status'):
             response = Response(fault['status'], error_body(fault['status'], 'injected fault'))
+        elif v2:
+            response = registry.handle_v2(self.server, self.command, path, query, self.headers, body)
+        elif path == '/service/token':
+            response = registry.handle_token(self.server, query, self.headers)
         else:
             response = handle_api(self.server, self.command, path, query, self.headers, body)
         if logged:
@@ -213,7 +222,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if self.command == 'GET' and 'sid=' not in (self.headers.get('Cookie') or ''):
                 headers['Set-Cookie'] = 'sid=%s; Path=/; HttpOnly' % secrets.token_hex(16)
         body = b'' if self.command == 'HEAD' else response.body
-        headers['Content-Length'] = str(len(body))
+        if self.command != 'HEAD' or 'Content-Length' not in headers:  # a registry HEAD tells the blob's size
+            headers['Content-Length'] = str(len(body))
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
@@ -227,13 +237,15 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port=0, admin_password='Harbor12345', ssl_context=None, verbose=False):
+    def __init__(self, port=0, admin_password='Harbor12345', ssl_context=None, verbose=False, state_dir=None):
         super().__init__(('127.0.0.1', port), Handler)
         routes.load_all()
         self.state = State(admin_password)
         self.faults = Faults()
         self.access_log = AccessLog()
         self.csrf_token = secrets.token_urlsafe(24)
+        self.backend = Backend(state_dir)  # the real registry behind /v2/, started on first use
+        self.tokens = registry.Tokens()
         self.verbose = verbose
         self.tls = ssl_context is not None
         if ssl_context is not None:
@@ -245,6 +257,12 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
         self.state.reset()
         self.faults.clear()
         self.access_log.clear()
+        self.tokens.clear()
+        self.backend.reset()
+
+    def server_close(self):
+        super().server_close()
+        self.backend.close()
 
     def handle_error(self, request, client_address):
         exc = sys.exc_info()[1]

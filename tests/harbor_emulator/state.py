@@ -14,8 +14,10 @@ DEFAULT_CONFIG = {
     'self_registration': False,
     'notification_enable': True,
     'robot_name_prefix': 'robot$',
+    'replication_adapter_whitelist': '',  # core's REPLICATION_ADAPTER_WHITELIST: empty = every adapter
 }
-COLLECTIONS = ('users', 'projects', 'members', 'quotas', 'repositories', 'retentions', 'registries', 'robots')
+COLLECTIONS = ('users', 'projects', 'members', 'quotas', 'repositories', 'retentions', 'registries', 'robots',
+               'artifacts', 'replication_policies', 'replication_executions', 'replication_tasks')
 ADMIN_ID = 1
 PROJECT_ADMIN_ROLE = 1
 _ID_ALIASES = {'projects': 'project_id', 'users': 'user_id'}  # Harbor's names for the id of these records

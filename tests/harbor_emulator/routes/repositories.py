@@ -1,6 +1,6 @@
 """Repositories of a project (seeded through the control API until a real registry is wired in)."""
 
-from .. import spec
+from .. import registry, spec
 from ..errors import not_found
 from ..listing import list_response
 from ..routing import json_response, ok, route
@@ -46,5 +46,6 @@ def get_repository(req):
 @route('DELETE', '/projects/{project_name}/repositories/{repository_name}')
 def delete_repository(req):
     repository = path_repository(req, 'repository:delete')
+    registry.delete_repository_content(req.server, repository)
     del req.state.collections['repositories'][repository['id']]
     return ok()

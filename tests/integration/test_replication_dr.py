@@ -1,0 +1,149 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) harbor_ops.harbor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Two emulator instances (primary and DR) with real registries: images really move.
+
+The modules run through ansible-playbook; the images are pushed with skopeo and read back through
+each instance's /v2/ to compare digests.
+"""
+
+import http.cookiejar
+import os
+
+import pytest
+import requests
+import yaml
+
+from tests import oci_images
+
+from .ansible_runner import run_playbook
+
+pytestmark = pytest.mark.skipif(bool(os.environ.get("HARBOR_URL")), reason="needs two emulator instances")
+
+
+def _session():
+    session = requests.Session()
+    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+    return session
+
+
+def _play(tmp_path, emulator, tasks, name="play"):
+    """Run tasks against `emulator` in one play; returns the run."""
+    connection = {"url": emulator.url, "username": "admin", "password": emulator.admin[1]}
+    play = [{"name": name, "hosts": "localhost", "gather_facts": False,
+             "module_defaults": {"group/harbor_ops.harbor.harbor": connection}, "tasks": tasks}]
+    path = tmp_path / ("%s.yml" % name)
+    path.write_text(yaml.safe_dump(play, sort_keys=False))
+    return run_playbook(str(path), {})
+
+
+@pytest.fixture
+def sites(harbor_emulator_factory, tmp_path):
+    """(primary, DR) with library/app:{v1,v2,dev} and library/tools:v1 pushed to the primary."""
+    primary, dr = harbor_emulator_factory(), harbor_emulator_factory()
+    layout = str(tmp_path / "layout")
+    digests = {}
+    for tag in ("v1", "v2", "dev"):
+        digests["app:" + tag] = oci_images.build_layout(layout, tag, layers=2, layer_size=8192)
+        oci_images.push(layout, tag, primary, "library/app")
+    oci_images.push(layout, "v1", primary, "library/tools")
+    digests["tools:v1"] = digests["app:v1"]
+    return primary, dr, digests
+
+
+def test_pull_policy_copies_exactly_the_matching_tags(sites, tmp_path):
+    primary, dr, digests = sites
+    tasks = [
+        {"name": "The primary as an endpoint of the DR site", "harbor_ops.harbor.harbor_registry": {
+            "name": "primary", "type": "harbor", "endpoint_url": primary.url, "access_key": "admin",
+            "access_secret": primary.admin[1], "update_secret": "on_create"}},
+        {"name": "Pull v* tags of library/app, not dev", "harbor_ops.harbor.harbor_replication": {
+            "name": "from-primary", "mode": "pull", "registry": "primary", "dest_namespace": "mirror",
+            "dest_namespace_replace_count": 1,
+            "filters": [{"type": "name", "value": "library/app"}, {"type": "tag", "value": "v*"}]}},
+        {"name": "Run it and wait", "harbor_ops.harbor.harbor_replication_execution": {
+            "policy": "from-primary", "wait": True, "wait_timeout": 60}, "register": "first"},
+        {"name": "Run it again", "harbor_ops.harbor.harbor_replication_execution": {
+            "policy": "from-primary", "wait": True, "wait_timeout": 60}, "register": "second"},
+        {"name": "Both succeeded", "ansible.builtin.assert": {"that": [
+            "first.execution.status == 'Succeed'", "first.execution.total == 2", "first.execution.succeed == 2",
+            "first.failed_tasks == []", "second.execution.status == 'Succeed'"]}},
+    ]
+    run = _play(tmp_path, dr, tasks)
+    assert run.succeeded, run.output
+    session = _session()
+    assert oci_images.v2_tags(session, dr, "mirror/app") == {"v1": digests["app:v1"], "v2": digests["app:v2"]}
+    assert oci_images.v2_tags(session, dr, "mirror/tools") == {}
+    # the second execution moved nothing: no blob upload and no manifest PUT reached the DR registry after it started
+    executions = session.get(dr.api + "/replication/executions", auth=dr.admin, params={"sort": "-id"}).json()
+    second = executions[0]
+    tasks = session.get("%s/replication/executions/%d/tasks" % (dr.api, second["id"]), auth=dr.admin).json()
+    logs = [session.get("%s/replication/executions/%d/tasks/%d/log" % (dr.api, second["id"], t["id"]), auth=dr.admin).text
+            for t in tasks]
+    assert len(logs) == 2 and all("nothing copied" in log for log in logs), logs
+    # the API shows what the registry holds
+    artifacts = session.get(dr.api + "/projects/mirror/repositories/app/artifacts", auth=dr.admin).json()
+    assert sorted(t["name"] for a in artifacts for t in a["tags"]) == ["v1", "v2"]
+    assert sorted(a["digest"] for a in artifacts) == sorted([digests["app:v1"], digests["app:v2"]])
+
+
+def test_failed_task_is_reported_with_its_log(sites, tmp_path):
+    primary, dr, digests = sites
+    primary.fault(path_regex="^/v2/library/app/manifests/v2$", method="GET", status=500, count=None)
+    tasks = [
+        {"harbor_ops.harbor.harbor_registry": {"name": "primary", "type": "harbor", "endpoint_url": primary.url,
+                                               "access_key": "admin", "access_secret": primary.admin[1]}},
+        {"harbor_ops.harbor.harbor_replication": {"name": "all-app", "mode": "pull", "registry": "primary",
+                                                  "filters": [{"type": "name", "value": "library/app"},
+                                                              {"type": "tag", "value": "dev", "decoration": "excludes"}]}},
+        {"harbor_ops.harbor.harbor_replication_execution": {"policy": "all-app", "wait": True, "wait_timeout": 60},
+         "register": "run", "ignore_errors": True},
+        {"ansible.builtin.assert": {"that": [
+            "run is failed", "run.execution.status == 'Failed'", "run.execution.failed == 1", "run.execution.succeed == 1",
+            "run.failed_tasks | length == 1", "'library/app:[v2]' in run.failed_tasks[0].src_resource",
+            "'HTTP 500' in run.failed_tasks[0].log", "'library/app:[v2]' in run.msg"]}},
+    ]
+    run = _play(tmp_path, dr, tasks)
+    assert run.succeeded, run.output
+    assert oci_images.v2_tags(_session(), dr, "library/app") == {"v1": digests["app:v1"]}
+
+
+def test_event_based_push_policy_and_proxy_cache(sites, tmp_path):
+    primary, dr, digests = sites
+    tasks = [
+        {"harbor_ops.harbor.harbor_registry": {"name": "dr", "type": "harbor", "endpoint_url": dr.url,
+                                               "access_key": "admin", "access_secret": dr.admin[1]}},
+        {"harbor_ops.harbor.harbor_replication": {"name": "to-dr", "mode": "push", "registry": "dr",
+                                                  "trigger": {"type": "event_based"},
+                                                  "filters": [{"type": "name", "value": "library/**"}]}},
+    ]
+    run = _play(tmp_path, primary, tasks)
+    assert run.succeeded, run.output
+    layout = str(tmp_path / "layout2")
+    digest = oci_images.build_layout(layout, "v9", layers=1, layer_size=4096)
+    oci_images.push(layout, "v9", primary, "library/fresh")
+    session = _session()
+    executions = session.get(primary.api + "/replication/executions", auth=primary.admin).json()
+    assert [e["trigger"] for e in executions] == ["event_based"]
+    assert oci_images.wait_execution(session, primary, executions[0]["id"])["status"] == "Succeed"
+    assert oci_images.v2_tags(session, dr, "library/fresh") == {"v9": digest}
+
+    # proxy cache on the DR site: pulling cache/library/app:v1 fetches it from the primary
+    tasks = [
+        {"harbor_ops.harbor.harbor_registry": {"name": "primary", "type": "harbor", "endpoint_url": primary.url,
+                                               "access_key": "admin", "access_secret": primary.admin[1]}},
+        {"harbor_ops.harbor.harbor_project": {"name": "cache", "proxy_cache_registry": "primary"}, "register": "cache"},
+        {"ansible.builtin.assert": {"that": ["cache is changed", "cache.project.registry_id > 0"]}},
+        {"name": "The registry is in use by the proxy-cache project", "harbor_ops.harbor.harbor_registry": {
+            "name": "primary", "state": "absent"}, "register": "refused", "ignore_errors": True},
+        {"ansible.builtin.assert": {"that": ["refused is failed", "'proxy-cache projects cache' in refused.msg"]}},
+    ]
+    run = _play(tmp_path, dr, tasks, name="proxy")
+    assert run.succeeded, run.output
+    head = session.head("%s/v2/cache/library/app/manifests/v1" % dr.url, auth=dr.admin,
+                        headers={"Accept": oci_images.OCI_MANIFEST})
+    assert head.status_code == 200
+    assert head.headers["Docker-Content-Digest"] == digests["app:v1"]
+    repos = session.get(dr.api + "/projects/cache/repositories", auth=dr.admin).json()
+    assert [r["name"] for r in repos] == ["cache/library/app"]
