@@ -26,20 +26,21 @@ options:
       - The project's name.
     type: str
     required: true
-  user:
+  user_name:
     description:
       - A user's name. Harbor on-boards a user it does not know yet from LDAP or OIDC where it can.
-      - Give exactly one of O(user), O(group) or O(ldap_group_dn).
+      - Give exactly one of O(user_name), O(group_name) or O(ldap_group_dn).
+      - Not called C(user) because that is an alias of the connection's O(username).
     type: str
     aliases: [member_user]
-  group:
+  group_name:
     description:
       - The name of an HTTP (auth proxy) or OIDC group; set O(group_type).
     type: str
-    aliases: [group_name]
+    aliases: [group]
   group_type:
     description:
-      - The type of O(group). V(ldap) is implied by O(ldap_group_dn).
+      - The type of O(group_name). V(ldap) is implied by O(ldap_group_dn).
     type: str
     choices: [ldap, http, oidc]
   ldap_group_dn:
@@ -70,7 +71,7 @@ EXAMPLES = r"""
     username: admin
     password: "{{ vault_harbor_admin_password }}"
     project: releases
-    user: alice
+    user_name: alice
     role: maintainer
 
 - name: The LDAP developers group may push
@@ -88,7 +89,7 @@ EXAMPLES = r"""
     username: admin
     password: "{{ vault_harbor_admin_password }}"
     project: releases
-    group: auditors
+    group_name: auditors
     group_type: oidc
     role: guest
 """

@@ -25,14 +25,14 @@ ROLE_NAMES = dict((v, k) for k, v in ROLES.items())
 
 MEMBER_ARGUMENT_SPEC = dict(
     project=dict(type="str", required=True),
-    user=dict(type="str", aliases=["member_user"]),
-    group=dict(type="str", aliases=["group_name"]),
+    user_name=dict(type="str", aliases=["member_user"]),
+    group_name=dict(type="str", aliases=["group"]),
     group_type=dict(type="str", choices=list(GROUP_TYPES)),
     ldap_group_dn=dict(type="str"),
     role=dict(type="str", choices=list(ROLES)),
     state=dict(type="str", default="present", choices=["present", "absent"]),
 )
-MEMBER_MUTUALLY_EXCLUSIVE = [("user", "group"), ("user", "ldap_group_dn"), ("user", "group_type")]
+MEMBER_MUTUALLY_EXCLUSIVE = [("user_name", "group_name"), ("user_name", "ldap_group_dn"), ("user_name", "group_type")]
 
 
 def project_members(client, project, entity_name=None):
@@ -54,25 +54,25 @@ class MemberResource(Resource):
         return params.get("group_type")
 
     def validate(self, params):
-        user, group, dn = params.get("user"), params.get("group"), params.get("ldap_group_dn")
+        user, group, dn = params.get("user_name"), params.get("group_name"), params.get("ldap_group_dn")
         if not (user or group or dn):
-            raise ValidationError("give one of user (a user name), group with group_type (http or oidc), "
+            raise ValidationError("give one of user_name (a user), group_name with group_type (http or oidc), "
                                   "or ldap_group_dn (an LDAP group)")
         if not user:
             group_type = self._group_type(params)
             if group_type is None:
-                raise ValidationError("group_type is required with group: one of %s" % ", ".join(GROUP_TYPES))
-            check_group_options("", group_type, group, dn)
+                raise ValidationError("group_type is required with group_name: one of %s" % ", ".join(GROUP_TYPES))
+            check_group_options(group_type, group, dn, name_option="group_name", dn_option="ldap_group_dn")
         if params["state"] == "present" and not params.get("role"):
             raise ValidationError("role is required with state=present: one of %s" % ", ".join(ROLES))
         return {"role": params["role"]} if params.get("role") else {}
 
     def _entity(self, client, params):
         """(entity_type, name to look up, group id or None); resolves the user group of a group member."""
-        if params.get("user"):
-            return "u", params["user"], None
+        if params.get("user_name"):
+            return "u", params["user_name"], None
         group_type = self._group_type(params)
-        self.group = find_group(client, GROUP_TYPES[group_type], params.get("group"), params.get("ldap_group_dn"))
+        self.group = find_group(client, GROUP_TYPES[group_type], params.get("group_name"), params.get("ldap_group_dn"))
         if self.group is None:
             return "g", None, None
         return "g", self.group["group_name"], self.group["id"]
@@ -102,12 +102,12 @@ class MemberResource(Resource):
 
     def create(self, client, params, desired):
         body = {"role_id": ROLES[desired["role"]]}
-        if params.get("user"):
-            body["member_user"] = {"username": params["user"]}
+        if params.get("user_name"):
+            body["member_user"] = {"username": params["user_name"]}
         else:
             group = self.group
             if group is None:  # resolve or create the user group first, then add it by id
-                group = create_group(client, self._group_type(params), params.get("group"), params.get("ldap_group_dn"))
+                group = create_group(client, self._group_type(params), params.get("group_name"), params.get("ldap_group_dn"))
                 self.group = group
             body["member_group"] = {"id": group["id"]}
         member_id, dummy = client.post(self._members_path(params), body, headers=NAME_HEADER)

@@ -47,17 +47,17 @@ def find_group(client, group_type, name=None, ldap_dn=None):
     return matches[0] if matches else None
 
 
-def check_group_options(prefix, group_type, name, ldap_dn):
-    """Which options identify a group of this type; raise ValidationError naming the option."""
+def check_group_options(group_type, name, ldap_dn, name_option="name", dn_option="ldap_dn"):
+    """The options that identify a group of this type are there; raise ValidationError naming the option."""
     if group_type == "ldap":
         if not ldap_dn or "=" not in ldap_dn:
-            raise ValidationError("%sldap_dn is required for an LDAP group and must be a DN such as "
-                                  "cn=devs,ou=groups,dc=example,dc=com; got %r" % (prefix, ldap_dn))
+            raise ValidationError("%s is required for an LDAP group and must be a DN such as "
+                                  "cn=devs,ou=groups,dc=example,dc=com; got %r" % (dn_option, ldap_dn))
     else:
         if ldap_dn:
-            raise ValidationError("%sldap_dn applies only to type=ldap, not %s" % (prefix, group_type))
+            raise ValidationError("%s applies only to LDAP groups, not %s" % (dn_option, group_type))
         if not name:
-            raise ValidationError("%sname is required for a group of type %s" % (prefix, group_type))
+            raise ValidationError("%s is required for a group of type %s" % (name_option, group_type))
 
 
 def create_group(client, group_type, name, ldap_dn):
@@ -74,7 +74,7 @@ class UserGroupResource(Resource):
     kind = "usergroup"
 
     def validate(self, params):
-        check_group_options("", params["type"], params.get("name"), params.get("ldap_dn"))
+        check_group_options(params["type"], params.get("name"), params.get("ldap_dn"))
         return {"name": params["name"]} if params.get("name") else {}
 
     def find(self, client, params):
