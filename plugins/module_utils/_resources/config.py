@@ -90,7 +90,7 @@ CONFIG_ARGUMENT_SPEC = dict(
         from_date=dict(type="str", default=""),
         to_date=dict(type="str", default=""),
     )),
-    update_secrets=dict(type="str", default="on_create", choices=["always", "on_create"]),
+    update_secrets=dict(type="str", default="on_create", choices=["always", "on_create"], no_log=False),
 )
 
 

@@ -34,7 +34,7 @@ USER_ARGUMENT_SPEC = dict(
     comment=dict(type="str"),
     admin=dict(type="bool"),
     user_password=dict(type="str", no_log=True),
-    update_password=dict(type="str", default="on_create", choices=["always", "on_create"]),
+    update_password=dict(type="str", default="on_create", choices=["always", "on_create"], no_log=False),
 )
 
 
