@@ -120,7 +120,7 @@ options:
       - The banner shown to every user. Harbor stores it as a JSON string; it is compared as the parsed message.
     type: dict
     suboptions:
-      message: {description: 'The text; V("") removes the banner.', type: str, required: true}
+      text: {description: 'The message; V("") removes the banner.', type: str, required: true}
       type: {description: How it looks., type: str, choices: [success, info, warning, danger], default: info}
       closable: {description: Whether users may close it., type: bool, default: true}
       from_date: {description: First day to show it (as the Harbor UI writes it)., type: str, default: ""}
@@ -162,15 +162,15 @@ EXAMPLES = r"""
     session_timeout: 120
     storage_per_project: 100G
     banner:
-      message: Maintenance on Saturday 06:00-08:00 UTC
+      text: Maintenance on Saturday 06:00-08:00 UTC
       type: warning
 """
 
 RETURN = r"""
 config:
   description:
-    - Harbor's configuration after the change, as C(GET /configurations) returns it (C({key: {value, editable}}));
-      password-type settings are not in it.
+    - "Harbor's configuration after the change, as C(GET /configurations) returns it: each key maps to C(value) and C(editable).
+      Password-type settings are not in it."
   returned: always
   type: dict
   sample:

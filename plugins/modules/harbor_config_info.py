@@ -38,7 +38,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 config:
-  description: Every setting Harbor returns, as C({key: value}).
+  description: Every setting Harbor returns, each key with its plain value.
   returned: always
   type: dict
   sample:

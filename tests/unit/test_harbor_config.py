@@ -52,7 +52,7 @@ def test_check_mode_reads_only(run_module):
 
 def test_banner_compared_parsed(run_module):
     stored = json.dumps({"toDate": "", "type": "warning", "message": "hi", "fromDate": "", "closable": True})
-    result, dummy = run_module(main, {"banner": {"message": "hi", "type": "warning"}}, [get(config(banner_message=stored))])
+    result, dummy = run_module(main, {"banner": {"text": "hi", "type": "warning"}}, [get(config(banner_message=stored))])
     assert result["changed"] is False
 
 
@@ -119,8 +119,8 @@ def test_bad_values_fail_before_any_request(run_module):
 
 
 def test_skip_audit_database_needs_endpoint(run_module):
-    result, http = run_module(main, {"audit_log": {"skip_database": True}}, [get(config(skip_audit_log_database=False,
-                                                                                     audit_log_forward_endpoint=""))])
+    current = config(skip_audit_log_database=False, audit_log_forward_endpoint="")
+    result, http = run_module(main, {"audit_log": {"skip_database": True}}, [get(current)])
     assert result["failed"] is True and "audit_log.forward_endpoint" in result["msg"] and len(http.sent) == 1
 
 

@@ -72,9 +72,9 @@ CONFIG_ARGUMENT_SPEC = dict(
     )),
     project_creation_restriction=dict(type="str", choices=["everyone", "adminonly"]),
     self_registration=dict(type="bool"),
-    robot_token_duration=dict(type="int"),
+    robot_token_duration=dict(type="int", no_log=False),
     robot_name_prefix=dict(type="str"),
-    token_expiration=dict(type="int"),
+    token_expiration=dict(type="int", no_log=False),
     session_timeout=dict(type="int"),
     read_only=dict(type="bool"),
     quota_per_project_enable=dict(type="bool"),
@@ -84,7 +84,7 @@ CONFIG_ARGUMENT_SPEC = dict(
         skip_database=dict(type="bool"),
     )),
     banner=dict(type="dict", options=dict(
-        message=dict(type="str", required=True),
+        text=dict(type="str", required=True),
         type=dict(type="str", choices=list(BANNER_TYPES), default="info"),
         closable=dict(type="bool", default=True),
         from_date=dict(type="str", default=""),
@@ -160,8 +160,8 @@ class ConfigResource(Resource):
                 raise ValidationError("%s cannot be empty" % self.option_name(key))
         banner = params.get("banner")
         if banner is not None:
-            desired["banner_message"] = None if not banner["message"] else {
-                "message": banner["message"], "type": banner["type"], "closable": banner["closable"],
+            desired["banner_message"] = None if not banner["text"] else {
+                "message": banner["text"], "type": banner["type"], "closable": banner["closable"],
                 "fromDate": banner["from_date"], "toDate": banner["to_date"]}
         self.desired = desired
         return desired

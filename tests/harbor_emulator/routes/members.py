@@ -129,5 +129,3 @@ def delete_member(req):
     if member is not None and member['project_id'] == project['id']:
         del req.state.collections['members'][member['id']]
     return ok()
-
-

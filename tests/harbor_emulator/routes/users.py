@@ -254,8 +254,8 @@ def create_usergroup(req):
     state = req.state
     if body.get('group_type') == 1 and group_by_dn(state, body.get('ldap_group_dn')):
         raise conflict('Error occurred in add user group, duplicate user group exist')
-    if body.get('group_type') in (2, 3) and state.find_one('usergroups', group_name=body.get('group_name'),
-                                                          group_type=body.get('group_type')):
+    same_name = state.find_one('usergroups', group_name=body.get('group_name'), group_type=body.get('group_type'))
+    if body.get('group_type') in (2, 3) and same_name:
         raise conflict('Error occurred in add user group, duplicate user group exist')
     group, dummy = onboard_group(state, body)
     return created('%s/usergroups/%d' % (spec.BASE_PATH, group['id']))
