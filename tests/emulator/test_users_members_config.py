@@ -65,6 +65,8 @@ def test_user_list_q_exact_and_delete_rules(api):
     create_user(api, 'alice2')
     found = api.get('/users', params={'q': 'username=alice'}).json()
     assert [u['username'] for u in found] == ['alice']
+    assert 'admin' not in [u['username'] for u in api.get('/users').json()]  # the list leaves out admin
+    assert api.get('/users/1').json()['username'] == 'admin'
     assert api.delete('/users/1').status_code == 403
 
 

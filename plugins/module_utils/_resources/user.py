@@ -39,8 +39,16 @@ USER_ARGUMENT_SPEC = dict(
 
 
 def find_user(client, username):
-    """A user by exact username, or None (Harbor's ``q=username=`` then an exact check)."""
-    return client.find_by_name("/users", username, key="username")
+    """A user by exact username, or None (Harbor's ``q=username=`` then an exact check).
+
+    Harbor's user list leaves out the built-in admin (id 1), so a name not in the list is checked against it.
+    """
+    found = client.find_by_name("/users", username, key="username")
+    if found is None:
+        admin = client.get_or_none("/users/1")
+        if admin and admin.get("username") == username:
+            return admin
+    return found
 
 
 class UserResource(Resource):

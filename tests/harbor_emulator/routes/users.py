@@ -56,7 +56,8 @@ def _check_profile(body):
 @route('GET', '/users')
 def list_users(req):
     auth.require_sysadmin(req)
-    records = list(req.state.users.values())
+    # like Harbor's Users page, the list leaves out the built-in admin (id 1)
+    records = [u for u in req.state.users.values() if u['user_id'] != ADMIN_ID]
     if req.args.get('username'):  # undocumented, fuzzy
         records = [u for u in records if req.args['username'].lower() in u['username'].lower()]
     return list_response(req, records, USER_FIELDS, 'user_id', present_user)
