@@ -51,15 +51,15 @@ def test_repeat_is_one_get_and_password_not_sent_on_create_only(run_module):
 
 def test_update_sends_whole_profile_merged(run_module):
     calls = lookup(user()) + [
-             Call("PUT", BASE + "/users/5", body={"email": "alice@example.com", "realname": "Alice", "comment": "ops"}),
-             Call("GET", BASE + "/users/5", answer=user(comment="ops"))]
+        Call("PUT", BASE + "/users/5", body={"email": "alice@example.com", "realname": "Alice", "comment": "ops"}),
+        Call("GET", BASE + "/users/5", answer=user(comment="ops"))]
     result, dummy = run_module(main, {"name": "alice", "comment": "ops"}, calls, diff=True)
     assert result["diff"] == {"before": {"comment": "dev"}, "after": {"comment": "ops"}}
 
 
 def test_identical_password_probe_is_no_change(run_module):
     calls = lookup(user()) + [
-             Call("PUT", BASE + "/users/5/password", body={"new_password": PW}, status=400,
+        Call("PUT", BASE + "/users/5/password", body={"new_password": PW}, status=400,
                   answer=error(400, "New password is identical to old password"))]
     result, dummy = run_module(main, {"name": "alice", "user_password": PW, "update_password": "always"}, calls)
     assert result["changed"] is False and "password_changed" not in result
@@ -67,8 +67,8 @@ def test_identical_password_probe_is_no_change(run_module):
 
 def test_different_password_is_a_change(run_module):
     calls = lookup(user()) + [
-             Call("PUT", BASE + "/users/5/password", body={"new_password": PW}),
-             Call("GET", BASE + "/users/5", answer=user())]
+        Call("PUT", BASE + "/users/5/password", body={"new_password": PW}),
+        Call("GET", BASE + "/users/5", answer=user())]
     result, dummy = run_module(main, {"name": "alice", "user_password": PW, "update_password": "always"}, calls)
     assert result["changed"] is True and result["password_changed"] is True
 
@@ -83,7 +83,7 @@ def test_own_password_sends_old_password(run_module):
 
 def test_other_password_error_is_reported(run_module):
     calls = lookup(user()) + [
-             Call("PUT", BASE + "/users/5/password", status=403, answer=error(403, "forbidden", "FORBIDDEN"))]
+        Call("PUT", BASE + "/users/5/password", status=403, answer=error(403, "forbidden", "FORBIDDEN"))]
     result, dummy = run_module(main, {"name": "alice", "user_password": PW, "update_password": "always"}, calls)
     assert result["failed"] is True and result["status"] == 403
 
