@@ -60,7 +60,7 @@ def test_update_sends_whole_profile_merged(run_module):
 def test_identical_password_probe_is_no_change(run_module):
     calls = lookup(user()) + [
         Call("PUT", BASE + "/users/5/password", body={"new_password": PW}, status=400,
-                  answer=error(400, "New password is identical to old password"))]
+             answer=error(400, "New password is identical to old password"))]
     result, dummy = run_module(main, {"name": "alice", "user_password": PW, "update_password": "always"}, calls)
     assert result["changed"] is False and "password_changed" not in result
 
