@@ -107,13 +107,14 @@ def check_cve_allowlist(option, value):
     """Validate and normalise a user's ``{items, expires_at}``."""
     if value is None:
         return None
+    option = option + "." if option else ""
     items = value.get("items") or []
     bad = [item for item in items if not isinstance(item, str) or not item.strip()]
     if bad:
-        raise ValidationError("%s.items must be a list of CVE ids such as CVE-2024-1234; got %r" % (option, bad))
+        raise ValidationError("%sitems must be a list of CVE ids such as CVE-2024-1234; got %r" % (option, bad))
     expires = value.get("expires_at")
     if expires is not None and (isinstance(expires, bool) or not isinstance(expires, int) or expires <= 0):
-        raise ValidationError("%s.expires_at must be a Unix time in seconds, or null for no expiry; got %r" % (option, expires))
+        raise ValidationError("%sexpires_at must be a Unix time in seconds, or null for no expiry; got %r" % (option, expires))
     return {"items": cve_ids(items), "expires_at": expires}
 
 
@@ -183,3 +184,17 @@ def normalize_url(value):
         url = "http://" + url
     url = url.split("#", 1)[0].split("?", 1)[0]
     return url.rstrip("/")
+
+
+PASSWORD_RULE = "8-128 characters with at least one uppercase letter, one lowercase letter and one digit"
+
+
+def check_password(option, value):
+    """Harbor's password policy, checked before anything is sent (the message never shows the password)."""
+    if value is None:
+        return None
+    ok = (8 <= len(value) <= 128 and re.search("[A-Z]", value) and re.search("[a-z]", value)
+          and re.search("[0-9]", value))
+    if not ok:
+        raise ValidationError("%s does not meet Harbor's password policy: %s" % (option, PASSWORD_RULE))
+    return value

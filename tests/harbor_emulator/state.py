@@ -15,9 +15,25 @@ DEFAULT_CONFIG = {
     'notification_enable': True,
     'robot_name_prefix': 'robot$',
     'replication_adapter_whitelist': '',  # core's REPLICATION_ADAPTER_WHITELIST: empty = every adapter
+    # the rest of Harbor's /configurations (routes/configurations.py serves this same dict)
+    'primary_auth_mode': False, 'token_expiration': 30, 'robot_token_duration': 30, 'session_timeout': 60,
+    'audit_log_forward_endpoint': '', 'skip_audit_log_database': False, 'scanner_skip_update_pulltime': False,
+    'banner_message': '', 'disabled_audit_log_event_types': '',
+    'ldap_url': '', 'ldap_base_dn': '', 'ldap_search_dn': '', 'ldap_search_password': '', 'ldap_filter': '',
+    'ldap_uid': 'cn', 'ldap_scope': 2, 'ldap_timeout': 5, 'ldap_verify_cert': True, 'ldap_group_base_dn': '',
+    'ldap_group_search_filter': '', 'ldap_group_attribute_name': '', 'ldap_group_search_scope': 2,
+    'ldap_group_admin_dn': '', 'ldap_group_membership_attribute': 'memberof', 'ldap_group_attach_parallel': False,
+    'oidc_name': '', 'oidc_endpoint': '', 'oidc_client_id': '', 'oidc_client_secret': '', 'oidc_groups_claim': '',
+    'oidc_admin_group': '', 'oidc_group_filter': '', 'oidc_scope': '', 'oidc_user_claim': '', 'oidc_verify_cert': True,
+    'oidc_auto_onboard': False, 'oidc_extra_redirect_parms': '{}', 'oidc_logout': False,
+    'uaa_client_id': '', 'uaa_client_secret': '', 'uaa_endpoint': '', 'uaa_verify_cert': False,
+    'http_authproxy_endpoint': '', 'http_authproxy_tokenreview_endpoint': '', 'http_authproxy_admin_groups': '',
+    'http_authproxy_admin_usernames': '', 'http_authproxy_verify_cert': True, 'http_authproxy_skip_search': False,
+    'http_authproxy_server_certificate': '',
 }
 COLLECTIONS = ('users', 'projects', 'members', 'quotas', 'repositories', 'retentions', 'registries', 'robots',
-               'artifacts', 'replication_policies', 'replication_executions', 'replication_tasks')
+               'artifacts', 'replication_policies', 'replication_executions', 'replication_tasks',
+               'usergroups', 'ldap_groups', 'system_cve_allowlist')
 ADMIN_ID = 1
 PROJECT_ADMIN_ROLE = 1
 _ID_ALIASES = {'projects': 'project_id', 'users': 'user_id'}  # Harbor's names for the id of these records
