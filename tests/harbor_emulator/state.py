@@ -15,7 +15,8 @@ DEFAULT_CONFIG = {
     'notification_enable': True,
     'robot_name_prefix': 'robot$',
 }
-COLLECTIONS = ('users', 'projects', 'members', 'quotas', 'repositories', 'retentions', 'registries')
+COLLECTIONS = ('users', 'projects', 'members', 'quotas', 'repositories', 'retentions', 'registries',
+               'schedules', 'exec_history', 'immutable_rules', 'scanners', 'webhooks', 'labels')
 ADMIN_ID = 1
 PROJECT_ADMIN_ROLE = 1
 _ID_ALIASES = {'projects': 'project_id', 'users': 'user_id'}  # Harbor's names for the id of these records
