@@ -14,6 +14,7 @@ DEFAULT_CONFIG = {
     'self_registration': False,
     'notification_enable': True,
     'robot_name_prefix': 'robot$',
+    'with_trivy': False,  # a built-in, immutable Trivy scanner registration
 }
 COLLECTIONS = ('users', 'projects', 'members', 'quotas', 'repositories', 'retentions', 'registries',
                'schedules', 'exec_history', 'immutable_rules', 'scanners', 'webhooks', 'labels')
