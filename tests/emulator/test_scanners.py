@@ -44,9 +44,9 @@ def test_registration_pings_adapter_and_first_becomes_default(api, adapter, keye
     assert one['url'] == adapter.url  # trailing slash normalised away
     assert two['access_credential'] == '' and two['auth'] == 'APIKey'  # never shown
     assert one['adapter'] == 'FakeScan' and one['vendor'] == 'harbor_ops tests'
-    assert api.patch('/scanners/' + second, json={'is_default': True}).status_code == 200
+    assert api.request('PATCH', '/scanners/' + second, json={'is_default': True}).status_code == 200
     assert api.get('/scanners/' + first).json()['is_default'] is False
-    assert api.patch('/scanners/' + first, json={'is_default': False}).status_code == 200  # a no-op
+    assert api.request('PATCH', '/scanners/' + first, json={'is_default': False}).status_code == 200  # a no-op
     assert api.get('/scanners/' + second).json()['is_default'] is True
 
 
