@@ -10,6 +10,7 @@ through these functions, so a quirk is handled once and never shows up as a perp
 
 import json
 import re
+from urllib.parse import urlsplit
 
 _TRUE = ("true", "t", "1", "yes", "y", "on")
 _FALSE = ("false", "f", "0", "no", "n", "off", "")
@@ -206,3 +207,17 @@ def job_parameters(value):
     except ValueError:
         return {}
     return parsed if isinstance(parsed, dict) else {}
+
+
+def http_url(option, value, example="https://host:port/path"):
+    """An http(s) URL the way Harbor stores one (ValidateHTTPURL/ParseEndpoint): spaces and trailing slashes
+    trimmed, ``http://`` added when no scheme is given; anything but http/https with a host is refused."""
+    text = (value or "").strip().rstrip("/")
+    if not text:
+        raise ValidationError("%s must be a URL such as %s" % (option, example))
+    if "://" not in text:
+        text = "http://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError("%s=%r must be an http:// or https:// URL such as %s" % (option, value, example))
+    return text

@@ -59,7 +59,7 @@ options:
     suboptions:
       address:
         description:
-          - URL Harbor posts to. Harbor keeps only C(scheme://host/path): a query string is dropped, trailing slashes
+          - URL Harbor posts to. Harbor keeps only C(scheme://host/path), so a query string is dropped, trailing slashes
             are trimmed and C(http://) is added when no scheme is given.
         type: str
         required: true

@@ -2,12 +2,13 @@
 # Copyright (c) harbor_ops.harbor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""normalize_cron: Harbor's 6-field crons with second 0, every field checked against its range."""
+"""normalize_cron (Harbor's 6-field crons with second 0, every field in range), job_parameters and http_url."""
 
 import pytest
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import (
     ValidationError,
+    http_url,
     job_parameters,
     normalize_cron,
 )
@@ -61,3 +62,12 @@ def test_job_parameters_parses_harbor_json_string():
     assert job_parameters('{"workers":2,"dry_run":false}') == {"workers": 2, "dry_run": False}
     assert job_parameters("") == {} and job_parameters(None) == {} and job_parameters("not json") == {}
     assert job_parameters({"a": 1}) == {"a": 1}
+
+
+def test_http_url_like_harbor():
+    assert http_url("u", " scanner:8080/ ") == "http://scanner:8080"
+    assert http_url("u", "https://h/p/?q=1") == "https://h/p/?q=1"
+    for bad in ("", "ftp://h", "//", "https:///path"):
+        with pytest.raises(ValidationError) as err:
+            http_url("endpoint_url", bad)
+        assert "endpoint_url" in str(err.value)

@@ -15,7 +15,7 @@ Harbor's rules this definition follows (API_FACTS section 6):
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import path_param
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.project import get_project
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.project import existing_project
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.selectors import (
     SELECTOR_OPTIONS,
     flat_selectors,
@@ -106,11 +106,9 @@ def apply_rules(module):
     params = module.params
     desired = check_rules(params["rules"])
     client = module.client
-    project = get_project(client, params["project"])
+    project = existing_project(client, params)
     if project is None:
-        if params["state"] == "absent":
-            return {"changed": False, "immutable_tag_rules": []}
-        raise ValidationError("project=%r does not exist in Harbor; create it first (harbor_project)" % params["project"])
+        return {"changed": False, "immutable_tag_rules": []}
     path = rules_path(project)
     current = client.paginate(path)
     steps = plan(desired, current, params["state"], params["exclusive"])

@@ -14,7 +14,7 @@ import re
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import Resource
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.project import get_project
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.project import existing_project
 
 SCOPES = {"global": "g", "project": "p"}
 MAX_NAME = 128
@@ -56,12 +56,9 @@ class LabelResource(Resource):
     def find(self, client, params):
         query = {"scope": SCOPES[params["scope"]]}
         if params["scope"] == "project":
-            project = get_project(client, params["project"])
+            project = existing_project(client, params)
             if project is None:
-                if params["state"] == "absent":
-                    return None
-                raise ValidationError("project=%r does not exist in Harbor; create it first (harbor_project)"
-                                      % params["project"])
+                return None
             self._project_id = project["project_id"]
             query["project_id"] = self._project_id
         return client.find_by_name("/labels", params["name"], params=query)

@@ -78,6 +78,15 @@ def get_project(client, name):
     return client.get_or_none("/projects/%s" % path_param(name), headers=NAME_HEADER)
 
 
+def existing_project(client, params):
+    """The project a project-scoped resource names in ``params["project"]``: None with ``state=absent`` when it
+    does not exist (nothing to remove), a ValidationError otherwise, before any write."""
+    project = get_project(client, params["project"])
+    if project is None and params.get("state") != "absent":
+        raise ValidationError("project=%r does not exist in Harbor; create it first (harbor_project)" % params["project"])
+    return project
+
+
 def get_project_quota(client, project_id):
     """The quota record of a project (``{"id":.., "hard": {"storage": N}, ...}``), or None."""
     quotas = client.paginate("/quotas", {"reference": "project", "reference_id": project_id})

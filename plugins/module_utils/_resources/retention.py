@@ -24,7 +24,7 @@ from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize impor
     harbor_bool,
     normalize_cron,
 )
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.project import get_project
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.project import existing_project
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.selectors import (
     SELECTOR_OPTIONS,
     flat_selectors,
@@ -157,11 +157,9 @@ class RetentionResource(Resource):
         return desired
 
     def find(self, client, params):
-        self._project = get_project(client, params["project"])
+        self._project = existing_project(client, params)
         if self._project is None:
-            if params["state"] == "absent":
-                return None
-            raise ValidationError("project=%r does not exist in Harbor; create it first (harbor_project)" % params["project"])
+            return None
         retention_id = (self._project.get("metadata") or {}).get("retention_id")
         if not retention_id:
             return None

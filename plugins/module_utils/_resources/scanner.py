@@ -19,7 +19,7 @@ Harbor's rules this definition follows (API_FACTS section 8):
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import HarborError, path_param
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import Resource
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, http_url
 
 AUTH_CHOICES = {"none": "", "Basic": "Basic", "Bearer": "Bearer", "APIKey": "APIKey"}
 TRIVY = "Trivy"
@@ -42,18 +42,6 @@ SCANNER_ARGUMENT_SPEC = dict(
 )
 
 
-def normalize_url(option, url):
-    """Harbor's ValidateHTTPURL: trimmed, no trailing slash, http:// when no scheme is given."""
-    url = (url or "").strip().rstrip("/")
-    if not url:
-        raise ValidationError("%s must be the scanner adapter's base URL, e.g. http://trivy-adapter:8080" % option)
-    if "://" not in url:
-        url = "http://" + url
-    if url.split("://", 1)[0] not in ("http", "https"):
-        raise ValidationError("%s=%r must be an http:// or https:// URL" % (option, url))
-    return url
-
-
 def find_scanner(client, name):
     return client.find_by_name("/scanners", name)
 
@@ -65,7 +53,7 @@ class ScannerResource(Resource):
     def validate(self, params):
         desired = {}
         if params.get("endpoint_url") is not None:
-            desired["endpoint_url"] = normalize_url("endpoint_url", params["endpoint_url"])
+            desired["endpoint_url"] = http_url("endpoint_url", params["endpoint_url"], "http://trivy-adapter:8080")
         if params.get("auth") is not None:
             desired["auth"] = AUTH_CHOICES[params["auth"]]
         for option in ("description", "skip_cert_verify", "use_internal_addr", "disabled", "default"):

@@ -19,8 +19,8 @@ import hashlib
 from urllib.parse import urlsplit
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import Resource
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.project import get_project
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, http_url
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.project import existing_project
 
 NOTIFY_TYPES = ("http", "slack")
 WEBHOOK_TARGET_OPTIONS = dict(
@@ -43,14 +43,8 @@ MASK = "********"
 
 
 def normalize_address(option, address):
-    text = (address or "").strip().rstrip("/")
-    if not text:
-        raise ValidationError("%s must be the URL Harbor posts events to" % option)
-    if "://" not in text:
-        text = "http://" + text
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValidationError("%s=%r must be an http:// or https:// URL" % (option, address))
+    """Harbor keeps a webhook address as scheme://host/path: the query string is dropped."""
+    parts = urlsplit(http_url(option, address, "https://ci.example.com/hooks/harbor"))
     return "%s://%s%s" % (parts.scheme, parts.netloc, parts.path)
 
 
@@ -119,11 +113,9 @@ class WebhookResource(Resource):
         return desired
 
     def find(self, client, params):
-        self._project = get_project(client, params["project"])
+        self._project = existing_project(client, params)
         if self._project is None:
-            if params["state"] == "absent":
-                return None
-            raise ValidationError("project=%r does not exist in Harbor; create it first (harbor_project)" % params["project"])
+            return None
         current = client.find_by_name(self._path(), params["name"])
         if params["state"] == "present":
             if current is None and not (params.get("event_types") and params.get("targets")):

@@ -108,31 +108,37 @@ def _purge_parameters(body):
 # ----------------------------------------------------------------------------------------------
 # GC
 
-@route('GET', '/system/gc/schedule')
-def get_gc_schedule(req):
+def _get_schedule(req, vendor, definition):
+    """GC and purge: the schedule as a GCHistory/ExecHistory, or 200 with an empty body when there is none."""
     auth.require_sysadmin(req)
-    record = _schedule(req.state, GC)
+    record = _schedule(req.state, vendor)
     if record is None:
         return Response(200, b'')
-    return json_response(spec.render('GCHistory', _history_view(record, GC, 'SCHEDULE')))
+    return json_response(spec.render(definition, _history_view(record, vendor, 'SCHEDULE')))
 
 
-def _write_gc(req, status):
+def _write_schedule(req, vendor, parameters, status):
+    """GC and purge: POST (201) and PUT (200) do the same; a Manual POST answers the run's Location."""
     auth.require_sysadmin(req)
-    run_id, path = _kick(req, GC, req.body, _gc_parameters(req.body))
+    run_id, path = _kick(req, vendor, req.body, parameters(req.body))
     if run_id is not None and status == 201:
         return created(spec.BASE_PATH + path % run_id)
     return Response(status)
 
 
+@route('GET', '/system/gc/schedule')
+def get_gc_schedule(req):
+    return _get_schedule(req, GC, 'GCHistory')
+
+
 @route('POST', '/system/gc/schedule')
 def create_gc_schedule(req):
-    return _write_gc(req, 201)
+    return _write_schedule(req, GC, _gc_parameters, 201)
 
 
 @route('PUT', '/system/gc/schedule')
 def update_gc_schedule(req):
-    return _write_gc(req, 200)
+    return _write_schedule(req, GC, _gc_parameters, 200)
 
 
 HISTORY_FIELDS = {
@@ -188,29 +194,17 @@ def stop_gc(req):
 
 @route('GET', '/system/purgeaudit/schedule')
 def get_purge_schedule(req):
-    auth.require_sysadmin(req)
-    record = _schedule(req.state, PURGE)
-    if record is None:
-        return Response(200, b'')
-    return json_response(spec.render('ExecHistory', _history_view(record, PURGE, 'SCHEDULE')))
-
-
-def _write_purge(req, status):
-    auth.require_sysadmin(req)
-    run_id, path = _kick(req, PURGE, req.body, _purge_parameters(req.body))
-    if run_id is not None and status == 201:
-        return created(spec.BASE_PATH + path % run_id)
-    return Response(status)
+    return _get_schedule(req, PURGE, 'ExecHistory')
 
 
 @route('POST', '/system/purgeaudit/schedule')
 def create_purge_schedule(req):
-    return _write_purge(req, 201)
+    return _write_schedule(req, PURGE, _purge_parameters, 201)
 
 
 @route('PUT', '/system/purgeaudit/schedule')
 def update_purge_schedule(req):
-    return _write_purge(req, 200)
+    return _write_schedule(req, PURGE, _purge_parameters, 200)
 
 
 @route('GET', '/system/purgeaudit')
