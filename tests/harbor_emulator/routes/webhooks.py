@@ -17,6 +17,7 @@ from ..errors import bad_request, conflict, not_found
 from ..listing import list_response
 from ..routing import created, json_response, ok, route
 from .projects import path_project
+from .scanners import normalize_url
 
 EVENT_TYPES = ('DELETE_ARTIFACT', 'PULL_ARTIFACT', 'PUSH_ARTIFACT', 'QUOTA_EXCEED', 'QUOTA_WARNING', 'REPLICATION',
                'SCANNING_FAILED', 'SCANNING_STOPPED', 'SCANNING_COMPLETED', 'TAG_RETENTION')
@@ -27,13 +28,9 @@ FIELDS = {'name': lambda r: r['name'], 'id': lambda r: r['id'], 'enabled': lambd
 
 
 def normalize_address(address):
-    address = (address or '').strip().rstrip('/')
-    if not address:
-        raise bad_request('empty webhook target address')
-    if '://' not in address:
-        address = 'http://' + address
-    parts = urllib.parse.urlsplit(address)
-    if parts.scheme not in ('http', 'https') or not parts.netloc:
+    """Harbor's ParseEndpoint (as for scanner urls), then only scheme://host/path is kept."""
+    parts = urllib.parse.urlsplit(normalize_url(address))
+    if not parts.netloc:
         raise bad_request('invalid webhook target address %s' % address)
     return '%s://%s%s' % (parts.scheme, parts.netloc, parts.path)
 
