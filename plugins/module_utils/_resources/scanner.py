@@ -34,7 +34,7 @@ SCANNER_ARGUMENT_SPEC = dict(
     description=dict(type="str"),
     auth=dict(type="str", choices=list(AUTH_CHOICES)),
     access_credential=dict(type="str", no_log=True),
-    update_secret=dict(type="str", default="on_create", choices=["always", "on_create"]),
+    update_secret=dict(type="str", default="on_create", choices=["always", "on_create"], no_log=False),
     skip_cert_verify=dict(type="bool"),
     use_internal_addr=dict(type="bool"),
     disabled=dict(type="bool"),
