@@ -75,7 +75,7 @@ options:
   default:
     description:
       - V(true) makes this the system default scanner. Harbor makes the first registered scanner the default by itself.
-      - V(false) on the default scanner is an error: Harbor only moves the default to another scanner.
+      - V(false) on the default scanner is an error, since Harbor only moves the default to another scanner.
     type: bool
 notes:
   - Needs a Harbor system administrator.

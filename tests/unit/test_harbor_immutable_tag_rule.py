@@ -97,6 +97,6 @@ def test_check_mode_reads_only(run_module):
 def test_bad_selectors_refused_before_any_request(run_module):
     result, http = run_module(main, {"project": "frozen", "rules": [{"tag_decoration": "exclude"}]}, [])
     assert result["failed"] is True and "rules[0].tag_decoration='exclude'" in result["msg"] and http.sent == []
-    result, http = run_module(main, {"project": "frozen", "rules": [{"tag_pattern": "v*"}, {"tag_pattern": "v*",
-                                                                                             "disabled": True}]}, [])
+    twice = [{"tag_pattern": "v*"}, {"tag_pattern": "v*", "disabled": True}]
+    result, http = run_module(main, {"project": "frozen", "rules": twice}, [])
     assert "rules[1] has the same selectors as rules[0]" in result["msg"] and http.sent == []

@@ -13,7 +13,7 @@ import json
 from .. import spec
 from ..errors import bad_request, conflict, not_found
 from ..listing import list_response
-from ..routing import created, json_response, ok, route
+from ..routing import created, ok, route
 from .projects import path_project
 
 CONTENT_KEYS = ('priority', 'action', 'template', 'params', 'tag_selectors', 'scope_selectors')

@@ -104,4 +104,3 @@ def delete_label(req):
     label = _label(req)
     del req.state.collections['labels'][label['id']]
     return ok()
-

@@ -15,7 +15,7 @@ import copy
 import json
 
 from .. import auth, spec
-from ..errors import HarborError, bad_request, conflict, not_found
+from ..errors import bad_request, conflict, not_found
 from ..routing import created, json_response, ok, route
 from .schedules import valid_cron
 
