@@ -8,7 +8,9 @@ Every module compares what the user declared with what Harbor returns only after
 through these functions, so a quirk is handled once and never shows up as a perpetual diff.
 """
 
+import json
 import re
+from urllib.parse import urlsplit
 
 _TRUE = ("true", "t", "1", "yes", "y", "on")
 _FALSE = ("false", "f", "0", "no", "n", "off", "")
@@ -153,26 +155,6 @@ def robot_permissions_body(entries):
             for (kind, namespace), access in sorted(grouped.items())]
 
 
-def harbor_cron(option, value):
-    """A cron as Harbor schedules it: six fields, seconds first and always 0.
-
-    A five-field cron (minute hour day month weekday) gets ``0 `` prefixed; a six-field cron whose
-    seconds field is not ``0`` is refused with the reason, since Harbor would reject or misread it.
-    """
-    if value is None:
-        return None
-    fields = str(value).split()
-    if len(fields) == 5:
-        fields = ["0"] + fields
-    if len(fields) != 6:
-        raise ValidationError("%s=%r is not a cron: give five fields (minute hour day month weekday) or Harbor's six "
-                              "(second minute hour day month weekday, second always 0)" % (option, value))
-    if fields[0] != "0":
-        raise ValidationError("%s=%r: Harbor's cron starts with a seconds field that must be 0 (it schedules at most once "
-                              "a minute); write it as %r" % (option, value, " ".join(["0"] + fields[1:])))
-    return " ".join(fields)
-
-
 def normalize_url(value):
     """A URL as Harbor stores it: trimmed, http:// when no scheme, no query or fragment, no trailing slash."""
     if value is None:
@@ -198,3 +180,107 @@ def check_password(option, value):
     if not ok:
         raise ValidationError("%s does not meet Harbor's password policy: %s" % (option, PASSWORD_RULE))
     return value
+
+
+# Harbor's crons have six fields (seconds first) and Harbor runs them with robfig/cron: each field's
+# allowed range, and the names it accepts for months and weekdays.
+_CRON_FIELDS = (
+    ("seconds", 0, 59, None),
+    ("minutes", 0, 59, None),
+    ("hours", 0, 23, None),
+    ("day of month", 1, 31, None),
+    ("month", 1, 12, ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")),
+    ("day of week", 0, 6, ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")),
+)
+_CRON_NUMBER = re.compile(r"^\d+$")
+
+
+def normalize_cron(option, value):
+    """A cron as Harbor wants it: six fields, seconds first and ``0``.
+
+    A 5-field cron (minute hour day month weekday) gets ``0`` seconds in front; a 6-field cron must
+    already run at second 0 (Harbor schedules at most once a minute). Every field is checked against
+    its range, so a bad cron fails here instead of when Harbor stores or, worse, runs it. ``None`` and
+    ``""`` (no schedule) are returned as they are.
+    """
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return ""
+    fields = text.split()
+    if len(fields) == 5:
+        fields = ["0"] + fields
+    elif len(fields) != 6:
+        raise ValidationError(
+            "%s=%r is not a cron Harbor accepts: give 5 fields (minute hour day-of-month month day-of-week, "
+            "e.g. '0 3 * * *') or 6 fields with seconds first and 0 (e.g. '0 0 3 * * *')" % (option, value))
+    if fields[0] not in ("0", "00"):
+        raise ValidationError(
+            "%s=%r: the seconds field (first of 6) must be 0: Harbor schedules jobs at most once a minute "
+            "and refuses or misfires a schedule with seconds; write '0 %s'" % (option, value, " ".join(fields[1:])))
+    fields[0] = "0"
+    for field, (name, low, high, names) in zip(fields, _CRON_FIELDS):
+        _check_cron_field(option, value, field, name, low, high, names)
+    return " ".join(fields)
+
+
+def _cron_number(text, low, high, names):
+    upper = text.upper()
+    if names and upper in names:
+        return names.index(upper) + (low if low == 1 else 0)
+    if _CRON_NUMBER.match(text):
+        return int(text)
+    return None
+
+
+def _check_cron_field(option, value, field, name, low, high, names):
+    def bad(reason):
+        return ValidationError("%s=%r: %s field %r %s (allowed %d-%d%s, '*', lists 'a,b', ranges 'a-b', "
+                               "steps '*/n')" % (option, value, name, field, reason, low, high,
+                                                 " or names %s-%s" % (names[0], names[-1]) if names else ""))
+    for part in field.split(","):
+        base, slash, step = part.partition("/")
+        if slash and (not _CRON_NUMBER.match(step) or int(step) < 1):
+            raise bad("has a step that is not a positive number")
+        if base in ("*", "?"):
+            if base == "?" and name not in ("day of month", "day of week"):
+                raise bad("uses '?', which only day of month and day of week allow")
+            continue
+        bounds = base.split("-")
+        if len(bounds) > 2 or not all(bounds):
+            raise bad("is not a number, a range or '*'")
+        numbers = [_cron_number(b, low, high, names) for b in bounds]
+        if any(n is None for n in numbers):
+            raise bad("is not a number, a range or '*'")
+        if any(n < low or n > high for n in numbers):
+            raise bad("is out of range")
+        if len(numbers) == 2 and numbers[0] > numbers[1]:
+            raise bad("has a range that runs backwards")
+
+
+def job_parameters(value):
+    """Harbor's ``job_parameters`` (a JSON string inside the JSON answer, or already a dict) as a dict."""
+    if not value:
+        return {}
+    if isinstance(value, dict):
+        return value
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def http_url(option, value, example="https://host:port/path"):
+    """An http(s) URL the way Harbor stores one (ValidateHTTPURL/ParseEndpoint): spaces and trailing slashes
+    trimmed, ``http://`` added when no scheme is given; anything but http/https with a host is refused."""
+    text = (value or "").strip().rstrip("/")
+    if not text:
+        raise ValidationError("%s must be a URL such as %s" % (option, example))
+    if "://" not in text:
+        text = "http://" + text
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationError("%s=%r must be an http:// or https:// URL such as %s" % (option, value, example))
+    return text

@@ -86,6 +86,12 @@ options:
       - Make this a proxy-cache project for the registry endpoint of this name (see M(harbor_ops.harbor.harbor_registry)).
       - Harbor sets this only at creation. A different value for an existing project is an error; nothing is changed.
     type: str
+  scanner:
+    description:
+      - Name of the scanner registration (see M(harbor_ops.harbor.harbor_scanner)) this project uses instead of the
+        system default. It must be registered.
+      - Compared with the project's own choice, not with the default Harbor falls back to; costs two more GETs.
+    type: str
   force:
     description:
       - With O(state=absent), delete the project's repositories first. Without it, deleting a project that still

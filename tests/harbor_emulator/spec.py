@@ -71,6 +71,12 @@ def deref(schema):
 _DROP_KEYS = ('description', 'example', 'format', 'readOnly', 'title', 'default', 'discriminator', 'xml')
 
 
+def _is_bare_object(schema):
+    """``{type: object}`` without properties: go-swagger generates ``interface{}`` for it."""
+    return isinstance(schema, dict) and schema.get('type') == 'object' and not (
+        set(schema) - {'type', 'description'})
+
+
 def strict_schema(node):
     """Convert a swagger schema into a strict draft-4 JSON schema.
 
@@ -92,6 +98,8 @@ def strict_schema(node):
             continue
         if key == 'properties':
             out[key] = {name: strict_schema(sub) for name, sub in value.items()}
+        elif key == 'additionalProperties' and _is_bare_object(value):
+            out[key] = {}  # go-swagger: map[string]interface{}, any JSON value (schedule parameters, rule params)
         elif key in ('items', 'additionalProperties') and isinstance(value, dict):
             out[key] = strict_schema(value)
         else:

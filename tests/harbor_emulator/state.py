@@ -30,10 +30,12 @@ DEFAULT_CONFIG = {
     'http_authproxy_endpoint': '', 'http_authproxy_tokenreview_endpoint': '', 'http_authproxy_admin_groups': '',
     'http_authproxy_admin_usernames': '', 'http_authproxy_verify_cert': True, 'http_authproxy_skip_search': False,
     'http_authproxy_server_certificate': '',
+    'with_trivy': False,  # a built-in, immutable Trivy scanner registration
 }
 COLLECTIONS = ('users', 'projects', 'members', 'quotas', 'repositories', 'retentions', 'registries', 'robots',
                'artifacts', 'replication_policies', 'replication_executions', 'replication_tasks',
-               'usergroups', 'ldap_groups', 'system_cve_allowlist')
+               'usergroups', 'ldap_groups', 'system_cve_allowlist',
+               'schedules', 'exec_history', 'immutable_rules', 'scanners', 'webhooks', 'labels')
 ADMIN_ID = 1
 PROJECT_ADMIN_ROLE = 1
 _ID_ALIASES = {'projects': 'project_id', 'users': 'user_id'}  # Harbor's names for the id of these records

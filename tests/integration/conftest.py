@@ -15,18 +15,20 @@ import uuid
 import pytest
 
 from tests.harbor_emulator.fixture import EmulatorProcess
+from tests.scanner_adapter import ScannerAdapter
 
 ADMIN_PASSWORD = "Harbor12345"
 
 
 class HarborTarget(object):
-    def __init__(self, url, username, password, ca_path=None, emulator=None, tls_emulator=None):
+    def __init__(self, url, username, password, ca_path=None, emulator=None, tls_emulator=None, scanner_url=None):
         self.url = url
         self.username = username
         self.password = password
         self.ca_path = ca_path
         self.emulator = emulator
         self.tls_emulator = tls_emulator
+        self.scanner_url = scanner_url  # a scanner adapter Harbor can reach (HARBOR_SCANNER_URL for a real Harbor)
 
     @property
     def is_emulator(self):
@@ -40,6 +42,8 @@ class HarborTarget(object):
         if self.tls_emulator is not None:
             data["harbor_tls_url"] = self.tls_emulator.url
             data["harbor_tls_ca"] = self.tls_emulator.ca_path
+        if self.scanner_url:
+            data["scanner_url"] = self.scanner_url
         data.update(extra)
         return data
 
@@ -48,17 +52,20 @@ class HarborTarget(object):
 def harbor_target():
     if os.environ.get("HARBOR_URL"):
         yield HarborTarget(os.environ["HARBOR_URL"], os.environ.get("HARBOR_USERNAME", "admin"),
-                           os.environ.get("HARBOR_PASSWORD", ""), os.environ.get("HARBOR_CA_PATH") or None)
+                           os.environ.get("HARBOR_PASSWORD", ""), os.environ.get("HARBOR_CA_PATH") or None,
+                           scanner_url=os.environ.get("HARBOR_SCANNER_URL") or None)
         return
     plain = EmulatorProcess()
     plain.start(admin_password=ADMIN_PASSWORD)
     tls = EmulatorProcess()
     tls.start(tls=True, admin_password=ADMIN_PASSWORD)
+    adapter = ScannerAdapter().start()
     try:
-        yield HarborTarget(plain.url, "admin", ADMIN_PASSWORD, emulator=plain, tls_emulator=tls)
+        yield HarborTarget(plain.url, "admin", ADMIN_PASSWORD, emulator=plain, tls_emulator=tls, scanner_url=adapter.url)
     finally:
         plain.stop()
         tls.stop()
+        adapter.stop()
 
 
 @pytest.fixture

@@ -95,7 +95,7 @@ def test_missing_registry_is_refused_before_any_write(run_module):
     ({"filters": [{"type": "label", "value": "signed"}]}, "filters[0].value: a label filter takes a list"),
     ({"filters": [{"type": "name", "value": "x", "decoration": "excludes"}]}, "only tag and label filters"),
     ({"filters": [{"type": "resource", "value": "chart"}]}, "image or artifact"),
-    ({"trigger": {"type": "scheduled", "cron": "30 0 2 * * *"}}, "seconds field that must be 0"),
+    ({"trigger": {"type": "scheduled", "cron": "30 0 2 * * *"}}, "the seconds field (first of 6) must be 0"),
     ({"trigger": {"type": "scheduled", "cron": "* 2 * * *"}}, "minutes field of '*'"),
     ({"trigger": {"type": "manual", "cron": "0 2 * * *"}}, "only used with trigger.type=scheduled"),
     ({"trigger": {"type": "event_based"}, "single_active_replication": True}, "cannot be used with trigger.type=event_based"),

@@ -5,21 +5,21 @@
 
 import pytest
 
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, harbor_cron, normalize_url
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, normalize_cron, normalize_url
 
 
 @pytest.mark.parametrize("value, expected", [
     ("0 2 * * *", "0 0 2 * * *"), ("  30  4 * * 1 ", "0 30 4 * * 1"), ("0 0 2 * * *", "0 0 2 * * *"), (None, None),
 ])
-def test_harbor_cron(value, expected):
-    assert harbor_cron("cron", value) == expected
+def test_cron_for_replication(value, expected):
+    assert normalize_cron("cron", value) == expected
 
 
-def test_harbor_cron_refuses_seconds_and_wrong_field_count():
-    with pytest.raises(ValidationError, match="seconds field that must be 0.*'0 0 2 \\* \\* \\*'"):
-        harbor_cron("trigger.cron", "15 0 2 * * *")
+def test_cron_refuses_seconds_and_wrong_field_count():
+    with pytest.raises(ValidationError, match="the seconds field \\(first of 6\\) must be 0.*'0 0 2 \\* \\* \\*'"):
+        normalize_cron("trigger.cron", "15 0 2 * * *")
     with pytest.raises(ValidationError, match="trigger.cron='@daily' is not a cron"):
-        harbor_cron("trigger.cron", "@daily")
+        normalize_cron("trigger.cron", "@daily")
 
 
 @pytest.mark.parametrize("value, expected", [

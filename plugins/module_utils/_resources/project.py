@@ -9,6 +9,9 @@ Harbor's rules this definition follows (API_FACTS section 1):
 - metadata values are strings ("true"/"false"); a key never set is absent, and Harbor treats an
   absent boolean key as false;
 - PUT merges: only ``metadata`` and ``cve_allowlist`` are read, so only changed keys are sent;
+- the project's own scanner is read from the raw metadata key ``projectScanner`` of
+  ``/projects/{p}/metadatas/`` (``/projects/{p}/scanner`` answers the system default when none is set)
+  and set with ``PUT /projects/{p}/scanner {"uuid"}``;
 - create ignores ``cve_allowlist`` (a PUT follows) and ``storage_limit`` is read only on create,
   later changes go through ``/quotas/{id}``; ``registry_id`` (proxy cache) is create-only.
 """
@@ -32,6 +35,7 @@ from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize impor
     harbor_bool,
     parse_size,
 )
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.scanner import find_scanner
 
 # option -> Harbor metadata key, for the boolean settings
 BOOLEAN_METADATA = {
@@ -62,6 +66,7 @@ PROJECT_ARGUMENT_SPEC = dict(
     storage_quota=dict(type="raw"),
     proxy_cache_registry=dict(type="str"),
     force=dict(type="bool", default=False),
+    scanner=dict(type="str"),
 )
 
 
@@ -84,6 +89,15 @@ def get_project(client, name):
         except NotFound:
             return None
         raise
+
+
+def existing_project(client, params):
+    """The project a project-scoped resource names in ``params["project"]``: None with ``state=absent`` when it
+    does not exist (nothing to remove), a ValidationError otherwise, before any write."""
+    project = get_project(client, params["project"])
+    if project is None and params.get("state") != "absent":
+        raise ValidationError("project=%r does not exist in Harbor; create it first (harbor_project)" % params["project"])
+    return project
 
 
 def get_project_quota(client, project_id):
@@ -117,6 +131,7 @@ class ProjectResource(Resource):
 
     def __init__(self):
         self._quota = None  # the quota record read by view(), reused by update()
+        self._scanner_uuid = None  # the uuid of the desired scanner, resolved before any write
 
     def validate(self, params):
         check_name("name", params["name"])
@@ -132,6 +147,8 @@ class ProjectResource(Resource):
             desired["storage_quota"] = parse_size("storage_quota", params["storage_quota"])
         if params.get("proxy_cache_registry") is not None:
             desired["proxy_cache_registry"] = params["proxy_cache_registry"]
+        if params.get("scanner") is not None:
+            desired["scanner"] = params["scanner"]
         return desired
 
     def find(self, client, params):
@@ -153,7 +170,27 @@ class ProjectResource(Resource):
                 view[option] = ((self._quota or {}).get("hard") or {}).get("storage")
             elif option == "proxy_cache_registry" and desired is not None:
                 view[option] = self._registry_name(client, current)
+            elif option == "scanner" and desired is not None:
+                view[option] = self._scanner_name(client, current, desired[option])
         return view
+
+    def _resolve_scanner(self, client, name):
+        scanner = find_scanner(client, name)
+        if scanner is None:
+            raise ValidationError("scanner=%r: no scanner of that name is registered in Harbor; register it first "
+                                  "(harbor_scanner)" % name)
+        self._scanner_uuid = scanner["uuid"]
+        return scanner
+
+    def _scanner_name(self, client, current, wanted):
+        """The project's explicit scanner: the raw metadata key projectScanner (GET /projects/{p}/scanner would
+        answer the system default for a project without one)."""
+        metadata = client.get("/projects/%s/metadatas/" % current["project_id"]) or {}
+        chosen = metadata.get("projectScanner")
+        scanner = self._resolve_scanner(client, wanted)
+        if chosen == scanner["uuid"]:
+            return wanted
+        return chosen and "scanner uuid %s" % chosen
 
     @staticmethod
     def _registry_name(client, current):
@@ -194,7 +231,11 @@ class ProjectResource(Resource):
             body["storage_limit"] = desired["storage_quota"]
         if desired.get("proxy_cache_registry"):
             body["registry_id"] = find_registry_id(client, desired["proxy_cache_registry"])
+        if desired.get("scanner") is not None:
+            self._resolve_scanner(client, desired["scanner"])
         project_id, dummy = client.post("/projects", body)
+        if self._scanner_uuid:
+            client.put("/projects/%s/scanner" % project_id, {"uuid": self._scanner_uuid})
         allowlist = desired.get("cve_allowlist")
         if allowlist and (allowlist["items"] or allowlist["expires_at"]):
             # Harbor ignores cve_allowlist on create; a re-run completes this step if it fails
@@ -210,6 +251,8 @@ class ProjectResource(Resource):
             body["cve_allowlist"] = cve_allowlist_body(changes["cve_allowlist"])
         if body:
             client.put(project_path(current), body)
+        if "scanner" in changes:
+            client.put("%s/scanner" % project_path(current), {"uuid": self._scanner_uuid})
         if "storage_quota" in changes:
             quota = self._quota or get_project_quota(client, current["project_id"])
             if quota is None:

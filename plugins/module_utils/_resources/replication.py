@@ -16,7 +16,7 @@ Harbor's rules this definition follows (API_FACTS section 4):
 """
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import Resource
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, harbor_cron
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, normalize_cron
 
 FILTER_TYPES = ("name", "tag", "label", "resource")
 DECORATED = ("tag", "label")
@@ -104,7 +104,7 @@ def check_trigger(trigger):
     if not cron:
         raise ValidationError("trigger.cron is required with trigger.type=scheduled, e.g. '0 2 * * *' (five fields) "
                               "or Harbor's '0 0 2 * * *'")
-    cron = harbor_cron("trigger.cron", cron)
+    cron = normalize_cron("trigger.cron", cron)
     if cron.split()[1] == "*":
         raise ValidationError("trigger.cron=%r: Harbor refuses a minutes field of '*' for replication (it would run "
                               "every minute); give a minute, e.g. %r" % (trigger["cron"], " ".join(["0", "0"] + cron.split()[2:])))

@@ -1,0 +1,74 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) harbor_ops.harbor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Harbor's garbage collection schedule and runs (private to harbor_ops.harbor).
+
+API_FACTS section 7: ``/system/gc/schedule`` answers an empty body when nothing is scheduled and a
+``GCHistory`` whose ``job_parameters`` is a JSON string otherwise; ``workers`` must be 1..10 (Harbor
+answers 400 otherwise, checked here first); a ``Manual`` schedule POSTed starts a run and answers its
+Location ``/api/v2.0/system/gc/{id}``.
+"""
+
+import time
+
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import HarborError
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.schedule import (
+    SCHEDULE_ARGUMENT_SPEC,
+    ScheduleResource,
+)
+
+GC_PATH = "/system/gc/schedule"
+MIN_WORKERS, MAX_WORKERS = 1, 10
+FINISHED = ("Success", "Error", "Stopped")
+GC_ARGUMENT_SPEC = dict(
+    SCHEDULE_ARGUMENT_SPEC,
+    delete_untagged=dict(type="bool"),
+    workers=dict(type="int"),
+    dry_run=dict(type="bool"),
+    run_now=dict(type="bool", default=False),
+    wait=dict(type="bool", default=True),
+    wait_timeout=dict(type="int", default=600),
+)
+
+
+class GcScheduleResource(ScheduleResource):
+    kind = "gc_schedule"
+    path = GC_PATH
+    parameters = {
+        "delete_untagged": ("delete_untagged", False, bool, bool),
+        "workers": ("workers", 1, int, int),
+        "dry_run": ("dry_run", False, bool, bool),
+    }
+
+    def check_parameter(self, option, value):
+        if option == "workers" and not MIN_WORKERS <= value <= MAX_WORKERS:
+            raise ValidationError("workers=%r: Harbor runs GC with %d to %d workers" % (value, MIN_WORKERS, MAX_WORKERS))
+        return value
+
+    def manual_body(self, params, current):
+        """Parameters of a run now: the task's, else the schedule's, else Harbor's defaults."""
+        values = self.current_parameters(current)
+        values.update(dict((o, params[o]) for o in self.parameters if params.get(o) is not None))
+        return {"schedule": {"type": "Manual"},
+                "parameters": dict((key, conv(values[o])) for o, (key, dummy, conv, dummy2) in self.parameters.items())}
+
+
+def run_gc(client, params, resource, current):
+    """Start a GC run; with ``wait``, poll it until it finishes. Returns the GCHistory record of the run."""
+    run_id, dummy = client.post(GC_PATH, resource.manual_body(params, current))
+    if run_id is None:
+        raise HarborError("Harbor started a GC run but gave no Location to follow", "POST", GC_PATH)
+    run = client.get("/system/gc/%s" % run_id)
+    deadline = time.time() + params["wait_timeout"]
+    while params["wait"] and (run or {}).get("job_status") not in FINISHED:
+        if time.time() > deadline:
+            raise HarborError("GC run %s did not finish within wait_timeout=%ss (status %s)"
+                              % (run_id, params["wait_timeout"], run.get("job_status")), "GET", "/system/gc/%s" % run_id)
+        time.sleep(1)
+        run = client.get("/system/gc/%s" % run_id)
+    if params["wait"] and run.get("job_status") != "Success":
+        raise HarborError("GC run %s ended with status %s; see GET /system/gc/%s/log"
+                          % (run_id, run.get("job_status"), run_id), "GET", "/system/gc/%s" % run_id)
+    return run

@@ -1,0 +1,61 @@
+"""GC, purge-audit and scan-all schedule quirks (API_FACTS sections 7 and 8)."""
+
+import json
+import time
+
+
+def test_gc_schedule_empty_body_then_job_parameters_json_string(api):
+    response = api.get('/system/gc/schedule')
+    assert response.status_code == 200 and response.content == b''
+    body = {'schedule': {'type': 'Custom', 'cron': '0 0 2 * * 6'}, 'parameters': {'delete_untagged': True, 'workers': 4}}
+    assert api.put('/system/gc/schedule', json=body).status_code == 200
+    schedule = api.get('/system/gc/schedule').json()
+    assert (schedule['schedule']['type'], schedule['schedule']['cron']) == ('Custom', '0 0 2 * * 6')
+    assert isinstance(schedule['job_parameters'], str)
+    assert json.loads(schedule['job_parameters']) == {'delete_untagged': True, 'workers': 4, 'time_window': 2}
+    assert api.put('/system/gc/schedule', json={'schedule': {'type': 'None'}}).status_code == 200
+    assert api.get('/system/gc/schedule').content == b''
+
+
+def test_gc_refuses_bad_workers_and_cron_without_type_default(api):
+    for workers in (0, 11):
+        body = {'schedule': {'type': 'Daily', 'cron': '0 0 0 * * *'}, 'parameters': {'workers': workers}}
+        assert api.post('/system/gc/schedule', json=body).status_code == 400
+    # the server does not derive a cron from the type
+    assert api.put('/system/gc/schedule', json={'schedule': {'type': 'Daily'}}).status_code == 400
+    assert api.put('/system/gc/schedule', json={'schedule': {'type': 'Custom', 'cron': '0 3 * * *'}}).status_code == 400
+    assert api.get('/system/gc/schedule').content == b''
+
+
+def test_gc_manual_run_has_location_and_finishes(api):
+    response = api.post('/system/gc/schedule', json={'schedule': {'type': 'Manual'}, 'parameters': {'dry_run': True}})
+    assert response.status_code == 201
+    run_id = int(response.headers['Location'].rsplit('/', 1)[-1])
+    assert response.headers['Location'] == '/api/v2.0/system/gc/%d' % run_id
+    assert api.get('/system/gc/%d' % run_id).json()['job_status'] == 'Running'
+    time.sleep(0.6)
+    run = api.get('/system/gc/%d' % run_id).json()
+    assert run['job_status'] == 'Success' and run['schedule']['type'] == 'Manual'
+    assert [r['id'] for r in api.get('/system/gc').json()] == [run_id]
+    assert api.get('/system/gc/schedule').content == b''  # a manual run is no schedule
+
+
+def test_purge_requires_parameters_and_known_event_types(api):
+    schedule = {'type': 'Daily', 'cron': '0 0 0 * * *'}
+    assert api.put('/system/purgeaudit/schedule', json={'schedule': schedule}).status_code == 400
+    bad = {'schedule': schedule, 'parameters': {'audit_retention_hour': 24, 'include_event_types': 'create_artifact,teleport'}}
+    assert api.put('/system/purgeaudit/schedule', json=bad).status_code == 400
+    too_long = {'schedule': schedule, 'parameters': {'audit_retention_hour': 240001, 'include_event_types': 'other'}}
+    assert api.put('/system/purgeaudit/schedule', json=too_long).status_code == 400
+    good = {'schedule': schedule, 'parameters': {'audit_retention_hour': 24, 'include_event_types': 'create_artifact,other'}}
+    assert api.put('/system/purgeaudit/schedule', json=good).status_code == 200
+    stored = api.get('/system/purgeaudit/schedule').json()
+    assert json.loads(stored['job_parameters']) == good['parameters']
+
+
+def test_scan_all_412_without_scanner(api):
+    for method in ('get', 'put', 'post'):
+        kwargs = {} if method == 'get' else {'json': {'schedule': {'type': 'Daily', 'cron': '0 0 0 * * *'}}}
+        response = getattr(api, method)('/system/scanAll/schedule', **kwargs)
+        assert response.status_code == 412, method
+        assert 'no scanner' in api.error(response)[1]

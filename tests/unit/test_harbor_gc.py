@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) harbor_ops.harbor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""harbor_gc and harbor_gc_info with every HTTP call scripted."""
+
+import json
+
+from ansible_collections.harbor_ops.harbor.plugins.modules import harbor_gc, harbor_gc_info
+
+from .http_script import Call
+
+BASE = "/api/v2.0"
+SCHEDULE = BASE + "/system/gc/schedule"
+
+
+def stored(kind="Custom", cron="0 0 2 * * 6", **parameters):
+    params = dict({"delete_untagged": False, "dry_run": False, "time_window": 2, "workers": 1}, **parameters)
+    return {"id": 3, "job_name": "GARBAGE_COLLECTION", "job_kind": "SCHEDULE", "job_parameters": json.dumps(params),
+            "schedule": {"type": kind, "cron": cron}}
+
+
+def empty():
+    return Call("GET", SCHEDULE, raw="")
+
+
+def test_create_schedule_from_empty_body(run_module):
+    body = {"schedule": {"type": "Custom", "cron": "0 0 2 * * 6"},
+            "parameters": {"delete_untagged": True, "workers": 4, "dry_run": False}}
+    calls = [empty(), Call("PUT", SCHEDULE, body=body),
+             Call("GET", SCHEDULE, answer=stored(delete_untagged=True, workers=4))]
+    result, dummy = run_module(harbor_gc.main, {"schedule": "Custom", "cron": "0 2 * * 6", "delete_untagged": True,
+                                                "workers": 4}, calls, diff=True)
+    assert result["changed"] is True
+    assert result["diff"]["before"] == {"schedule": "None", "cron": None, "delete_untagged": None, "workers": None}
+    assert result["diff"]["after"] == {"schedule": "Custom", "cron": "0 0 2 * * 6", "delete_untagged": True, "workers": 4}
+    assert result["gc_schedule"]["schedule"]["type"] == "Custom"
+
+
+def test_second_run_compares_job_parameters_and_sends_nothing(run_module):
+    result, http = run_module(harbor_gc.main, {"schedule": "Custom", "cron": "0 2 * * 6", "delete_untagged": True,
+                                               "workers": 4, "dry_run": False},
+                              [Call("GET", SCHEDULE, answer=stored(delete_untagged=True, workers=4))])
+    assert result["changed"] is False and len(http.sent) == 1
+
+
+def test_daily_gets_the_ui_cron(run_module):
+    result, dummy = run_module(harbor_gc.main, {"schedule": "Daily"},
+                               [Call("GET", SCHEDULE, answer=stored("Daily", "0 0 0 * * *"))])
+    assert result["changed"] is False
+
+
+def test_update_sends_whole_schedule_diff_shows_only_change(run_module):
+    body = {"schedule": {"type": "Custom", "cron": "0 0 2 * * 6"},
+            "parameters": {"delete_untagged": True, "workers": 2, "dry_run": False}}
+    calls = [Call("GET", SCHEDULE, answer=stored(delete_untagged=True, workers=4)), Call("PUT", SCHEDULE, body=body),
+             Call("GET", SCHEDULE, answer=stored(delete_untagged=True, workers=2))]
+    result, dummy = run_module(harbor_gc.main, {"workers": 2}, calls, diff=True)
+    assert result["diff"] == {"before": {"workers": 4}, "after": {"workers": 2}}
+
+
+def test_none_removes_schedule_and_is_idempotent(run_module):
+    calls = [Call("GET", SCHEDULE, answer=stored()), Call("PUT", SCHEDULE, body={"schedule": {"type": "None"}}), empty()]
+    result, dummy = run_module(harbor_gc.main, {"schedule": "None", "workers": 3}, calls)
+    assert result["changed"] is True and result["gc_schedule"] == {}
+    result, http = run_module(harbor_gc.main, {"schedule": "None", "workers": 3}, [empty()])
+    assert result["changed"] is False and len(http.sent) == 1
+
+
+def test_check_mode_reads_only(run_module):
+    result, http = run_module(harbor_gc.main, {"schedule": "Hourly", "run_now": True}, [empty()], check_mode=True)
+    assert result["changed"] is True and "gc_run" not in result
+    assert [s.split()[0] for s in http.sent] == ["GET"]
+
+
+def test_workers_11_refused_before_any_request(run_module):
+    result, http = run_module(harbor_gc.main, {"schedule": "Daily", "workers": 11}, [])
+    assert result["failed"] is True and "workers=11" in result["msg"] and "1 to 10" in result["msg"]
+    assert http.sent == []
+
+
+def test_cron_with_seconds_refused_before_any_request(run_module):
+    result, http = run_module(harbor_gc.main, {"schedule": "Custom", "cron": "15 0 2 * * 6"}, [])
+    assert result["failed"] is True and "cron=" in result["msg"] and "seconds" in result["msg"]
+    assert http.sent == []
+
+
+def test_custom_needs_cron(run_module):
+    result, http = run_module(harbor_gc.main, {"schedule": "Custom"}, [])
+    assert result["failed"] is True and "schedule=Custom needs cron" in result["msg"] and http.sent == []
+
+
+def test_run_now_waits_for_success(run_module, monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    run = {"id": 12, "job_status": "Running", "schedule": {"type": "Manual"}}
+    calls = [Call("GET", SCHEDULE, answer=stored(workers=3)),
+             Call("POST", SCHEDULE, status=201, headers={"Location": "/api/v2.0/system/gc/12"},
+                  body={"schedule": {"type": "Manual"},
+                        "parameters": {"delete_untagged": True, "workers": 3, "dry_run": False}}),
+             Call("GET", BASE + "/system/gc/12", answer=run),
+             Call("GET", BASE + "/system/gc/12", answer=dict(run, job_status="Success"))]
+    result, dummy = run_module(harbor_gc.main, {"run_now": True, "delete_untagged": True}, calls)
+    # no schedule option declared: delete_untagged is for the run only, the schedule is left alone
+    assert result["changed"] is True and result["gc_run"]["job_status"] == "Success"
+
+
+def test_info_parses_job_parameters(run_module):
+    calls = [Call("GET", SCHEDULE, answer=stored(workers=5)),
+             Call("GET", BASE + "/system/gc", query={"sort": "-creation_time", "page": "1", "page_size": "2"},
+                  answer=[{"id": 9, "job_status": "Success", "job_parameters": '{"dry_run":true}'}])]
+    result, dummy = run_module(harbor_gc_info.main, {"runs": 2}, calls)
+    assert result["gc_schedule"]["parameters"]["workers"] == 5
+    assert result["gc_runs"][0]["parameters"] == {"dry_run": True}
+
+
+def test_info_empty_schedule(run_module):
+    result, dummy = run_module(harbor_gc_info.main, {"runs": 0}, [empty()])
+    assert result["gc_schedule"] == {} and result["gc_runs"] == []
+
+
+def test_run_now_without_schedule_uses_defaults(run_module):
+    calls = [empty(),
+             Call("POST", SCHEDULE, status=201, headers={"Location": "/api/v2.0/system/gc/4"},
+                  body={"schedule": {"type": "Manual"}, "parameters": {"delete_untagged": False, "workers": 1, "dry_run": True}}),
+             Call("GET", BASE + "/system/gc/4", answer={"id": 4, "job_status": "Running"})]
+    result, dummy = run_module(harbor_gc.main, {"run_now": True, "wait": False, "dry_run": True}, calls)
+    assert result["changed"] is True and result["gc_schedule"] == {} and result["gc_run"]["id"] == 4
