@@ -39,7 +39,13 @@ EXPECTED = {
     "bad_job_logger": (None, ["harbor_install_jobservice_job_loggers", "SYSLOG"]),
     "download_without_checksum": ("Check that an installer is given with a checksum",
                                   ["harbor_install_installer_checksum", "sha256:", "harbor_install_installer_src"]),
+    # Rendered once, then both passwords changed: Harbor would ignore the admin one and fail on the database one.
+    "changed_first_start_password": ("Check that settings Harbor applies only at first start are unchanged",
+                                     ["harbor_install_admin_password differs", "harbor_install_database_password differs",
+                                      "harbor_install_allow_first_start_changes"]),
 }
+# The one case that writes (its first, valid render) before the refused run.
+FIRST_RENDER = "changed_first_start_password"
 
 
 @pytest.fixture(scope="module")
@@ -50,19 +56,23 @@ def refusals(tmp_path_factory):
     with open(os.path.join(str(work), "results.json")) as handle:
         results = json.load(handle)
     # Nothing may be left behind by a refused run: not even the install directory.
-    written = sorted(name for name in os.listdir(str(work)) if name != "results.json")
-    return results, written, run.output
+    written = sorted(name for name in os.listdir(str(work)) if name not in ("results.json", FIRST_RENDER))
+    with open(os.path.join(str(work), FIRST_RENDER, "harbor.yml")) as handle:
+        first_render = handle.read()
+    return results, written, first_render, run.output
 
 
 def test_every_case_ran(refusals):
-    results, written, output = refusals
+    results, written, first_render, output = refusals
     assert sorted(results) == sorted(EXPECTED), output
     assert written == [], "refused runs wrote %s" % written
+    # The refused run left the first harbor.yml as it was.
+    assert '"refusal-admin-pw"' in first_render and "another-admin-pw" not in first_render
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_refused_with_a_message_that_says_what_to_fix(refusals, case):
-    results, _written, output = refusals
+    results, _written, _first_render, output = refusals
     result = results[case]
     task, words = EXPECTED[case]
     assert result["failed"], "%s was accepted\n%s" % (case, output)
@@ -70,4 +80,5 @@ def test_refused_with_a_message_that_says_what_to_fix(refusals, case):
         assert result["task"] == task, result
     for word in words:
         assert word in result["msg"], "%r not in %r" % (word, result["msg"])
-    assert "refusal-admin-pw" not in result["msg"] and "refusal-db-pw" not in result["msg"]
+    for secret in ("refusal-admin-pw", "refusal-db-pw", "another-admin-pw", "another-db-pw"):
+        assert secret not in result["msg"]
