@@ -15,7 +15,7 @@ export ANSIBLE_PYTHON_INTERPRETER := $(shell $(PYTHON) -c 'import sys; print(sys
 
 PYTEST := $(PYTHON) -m pytest
 
-.PHONY: deps deps-system unit emulator-tests integration pytest sanity lint build test demo bench
+.PHONY: deps deps-system unit emulator-tests integration pytest sanity lint build test demo bench molecule
 
 deps:
 	$(PYTHON) -m pip install --quiet --root-user-action=ignore -r requirements-dev.txt
@@ -55,3 +55,8 @@ demo:
 
 bench:
 	$(PYTHON) benchmarks/run.py
+
+# One molecule scenario (or all of them without SCENARIO) with this checkout as harbor_ops.harbor.
+molecule:
+	HARBOR_OPS_COLLECTIONS_ROOT=$$($(PYTHON) -c 'import conftest; print(conftest.COLLECTIONS_ROOT)') \
+		molecule test $(if $(SCENARIO),-s $(SCENARIO),--all)
