@@ -47,7 +47,7 @@ build:
 	scripts/build-install.sh
 
 # pytest over tests/, lint, sanity and build all run even when one fails.
-test: deps
+test: deps-system deps
 	scripts/test-all.sh
 
 demo:

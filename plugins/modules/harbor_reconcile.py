@@ -15,7 +15,7 @@ description:
     and the option, and nothing is written.
   - Items are applied in order. If Harbor refuses one, the task fails naming it; the items before it stay
     applied, and running the task again completes the rest.
-  - Much faster than a loop over M(harbor_ops.harbor.harbor_project) for large configurations: a converged
+  - Much faster than a loop over M(harbor_ops.harbor.harbor_project) for large configurations; a converged
     project costs one GET, with no module start-up per item.
 author:
   - harbor_ops.harbor contributors (@harbor-ops)
@@ -25,9 +25,8 @@ extends_documentation_fragment:
 options:
   projects:
     description:
-      - Projects, each a mapping of the options of M(harbor_ops.harbor.harbor_project)
-        (O(harbor_ops.harbor.harbor_project#module:name), O(harbor_ops.harbor.harbor_project#module:state),
-        O(harbor_ops.harbor.harbor_project#module:public), O(harbor_ops.harbor.harbor_project#module:storage_quota), and so on).
+      - Projects, each a mapping of the options of M(harbor_ops.harbor.harbor_project), for example
+        C(name), C(state), C(public), C(auto_scan), C(storage_quota).
       - Only the options given for an item are compared and changed.
     type: list
     elements: dict

@@ -60,9 +60,20 @@ def _logged_body(path, body):
         parsed = json.loads(body)
     except ValueError:
         return None
-    if isinstance(parsed, dict) and parsed.get('secret'):
-        parsed['secret'] = REDACTED  # a robot secret never reaches the log (tests print it)
-    return parsed
+    return _redact(parsed)
+
+
+SECRET_FIELDS = frozenset(('secret', 'password', 'old_password', 'new_password', 'access_secret', 'access_credential',
+                           'auth_header', 'oidc_client_secret', 'ldap_search_password', 'uaa_client_secret'))
+
+
+def _redact(value):
+    """A copy of a JSON body with every secret field's value replaced: tests print the log, secrets stay out of it."""
+    if isinstance(value, dict):
+        return {k: (REDACTED if k in SECRET_FIELDS and v else _redact(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v) for v in value]
+    return value
 
 
 class Faults:

@@ -116,4 +116,3 @@ def test_slow_harbor_meets_the_timeout(playbook, harbor_target, emulator_only):
         emulator_only.clear_faults()
     assert not run.succeeded
     assert "no answer from Harbor" in run.stdout or "timed out" in run.stdout.lower()
-
