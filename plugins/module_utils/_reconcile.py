@@ -5,44 +5,109 @@
 """Whole-instance reconcile (private to harbor_ops.harbor): many resources in one module run.
 
 Each declared item is validated with the same argument spec and the same resource definition as
-the single-resource module (``harbor_project`` for ``projects``), all of them before the first
-request, then applied in order over the one keep-alive session. A task per item costs a module
-start-up each; here a converged item costs only its look-up.
+the single-resource module (``harbor_project`` for ``projects``, ``harbor_registry`` for
+``registries``, ...), all of them before the first request, then applied over the one keep-alive
+session. A task per item costs a module start-up each; here a converged item costs only its look-up.
+
+Order: items to be present are applied kind by kind in ``KINDS`` order, so that what an item refers
+to (the registry of a replication policy, the project of a member) exists first; items to be absent
+are removed afterwards in the reverse order, so that what refers to a resource goes before it.
 """
+
+from collections import namedtuple
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import apply_state
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import apply_state, strip_secrets
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.label import (
+    LABEL_ARGUMENT_SPEC,
+    LabelResource,
+)
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.member import (
+    MEMBER_ARGUMENT_SPEC,
+    MemberResource,
+)
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.project import (
     PROJECT_ARGUMENT_SPEC,
     ProjectResource,
 )
-
-# option of harbor_reconcile -> (resource definition, its argument spec), applied in this order
-KINDS = (
-    ("projects", ProjectResource, PROJECT_ARGUMENT_SPEC),
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.registry import (
+    REGISTRY_ARGUMENT_SPEC,
+    RegistryResource,
 )
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.replication import (
+    REPLICATION_ARGUMENT_SPEC,
+    ReplicationResource,
+)
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.retention import (
+    RETENTION_ARGUMENT_SPEC,
+    RetentionResource,
+)
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.scanner import (
+    SCANNER_ARGUMENT_SPEC,
+    ScannerResource,
+)
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.user import (
+    USER_ARGUMENT_SPEC,
+    UserResource,
+    rotate_password,
+)
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.usergroup import (
+    USERGROUP_ARGUMENT_SPEC,
+    UserGroupResource,
+)
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.webhook import (
+    WEBHOOK_ARGUMENT_SPEC,
+    WebhookResource,
+)
+
+# option: the harbor_reconcile option; module: the single-resource module with the same options;
+# identity: the options that name one item; refers: option of the item -> the kind it names
+Kind = namedtuple("Kind", "option resource spec module identity refers")
+
+KINDS = (
+    Kind("users", UserResource, USER_ARGUMENT_SPEC, "harbor_user", ("name",), {}),
+    Kind("usergroups", UserGroupResource, USERGROUP_ARGUMENT_SPEC, "harbor_usergroup", ("name", "type"), {}),
+    Kind("registries", RegistryResource, REGISTRY_ARGUMENT_SPEC, "harbor_registry", ("name",), {}),
+    Kind("scanners", ScannerResource, SCANNER_ARGUMENT_SPEC, "harbor_scanner", ("name",), {}),
+    Kind("projects", ProjectResource, PROJECT_ARGUMENT_SPEC, "harbor_project", ("name",),
+         {"proxy_cache_registry": "registries", "scanner": "scanners"}),
+    Kind("members", MemberResource, MEMBER_ARGUMENT_SPEC, "harbor_project_member",
+         ("project", "user_name", "group_name"), {"project": "projects", "user_name": "users", "group_name": "usergroups"}),
+    Kind("labels", LabelResource, LABEL_ARGUMENT_SPEC, "harbor_label", ("project", "name"), {"project": "projects"}),
+    Kind("webhooks", WebhookResource, WEBHOOK_ARGUMENT_SPEC, "harbor_webhook", ("project", "name"), {"project": "projects"}),
+    Kind("retentions", RetentionResource, RETENTION_ARGUMENT_SPEC, "harbor_retention", ("project",), {"project": "projects"}),
+    Kind("replication_policies", ReplicationResource, REPLICATION_ARGUMENT_SPEC, "harbor_replication", ("name",),
+         {"registry": "registries"}),
+)
+OPTIONS = tuple(kind.option for kind in KINDS)
 ACTIONS = ("created", "updated", "deleted", "unchanged")
 
 
+def item_name(kind, params):
+    """How results name an item: its identifying options joined with '/' (``team-web/alice`` for a member)."""
+    return "/".join(str(params[key]) for key in kind.identity if params.get(key) not in (None, ""))
+
+
 def _label(item, index):
-    name = item.get("name") if isinstance(item, dict) else None
+    name = item.get("name") or item.get("project") if isinstance(item, dict) else None
     return "%s" % name if name else "item %d" % (index + 1)
 
 
 def validate_declared(declared):
     """``{option: [validated params]}`` for every declared item; raise ValidationError naming the item."""
     validated = {}
-    for option, resource_class, spec in KINDS:
-        items = declared.get(option) or []
-        validator = ArgumentSpecValidator(spec)
-        resource = resource_class()
+    for kind in KINDS:
+        items = declared.get(kind.option) or []
+        validator = ArgumentSpecValidator(kind.spec)
+        resource = kind.resource()
         checked = []
         for index, item in enumerate(items):
-            where = "%s[%d] (%s)" % (option, index, _label(item, index))
+            where = "%s[%d] (%s)" % (kind.option, index, _label(item, index))
             if not isinstance(item, dict):
-                raise ValidationError("%s: each entry must be a mapping of %s options" % (where, option))
+                raise ValidationError("%s: each entry must be a mapping of the options of harbor_ops.harbor.%s"
+                                      % (where, kind.module))
             outcome = validator.validate(item)
             if outcome.error_messages:
                 raise ValidationError("%s: %s" % (where, "; ".join(outcome.error_messages)))
@@ -52,42 +117,94 @@ def validate_declared(declared):
             except ValidationError as exc:
                 raise ValidationError("%s: %s" % (where, exc))
             checked.append(params)
-        names = [p.get("name") for p in checked]
+        names = [item_name(kind, p) for p in checked]
         duplicates = sorted(set(n for n in names if names.count(n) > 1))
         if duplicates:
-            raise ValidationError("%s: declared more than once: %s" % (option, ", ".join(duplicates)))
-        validated[option] = checked
+            raise ValidationError("%s: declared more than once: %s" % (kind.option, ", ".join(duplicates)))
+        validated[kind.option] = checked
     return validated
+
+
+def _hidden(spec, value):
+    """The values of the no_log options in ``value`` (a validated mapping of ``spec``), suboptions included."""
+    found = set()
+    if not isinstance(value, dict):
+        return found
+    for name, opts in spec.items():
+        current = value.get(name)
+        if current in (None, ""):
+            continue
+        if opts.get("no_log"):
+            found.add(str(current))
+        elif opts.get("options"):
+            for element in current if isinstance(current, list) else [current]:
+                found.update(_hidden(opts["options"], element))
+    return found
 
 
 def secret_values(validated):
     """The values of the no_log options of every item, for the module to mask in all its output."""
     secrets = set()
-    for option, dummy, spec in KINDS:
-        hidden = [name for name, opts in spec.items() if opts.get("no_log")]
-        for params in validated.get(option, []):
-            secrets.update(str(params[name]) for name in hidden if params.get(name))
+    for kind in KINDS:
+        for params in validated.get(kind.option, []):
+            secrets.update(_hidden(kind.spec, params))
     return secrets
 
 
-def reconcile(client, validated, check_mode=False, want_diff=False):
-    """Apply every validated item; return the module result (per-item results and counts)."""
+def _plan(validated):
+    """(kind, params) pairs in the order they are applied: present items forward, absent ones in reverse."""
+    present = [(kind, p) for kind in KINDS for p in validated.get(kind.option, []) if p.get("state") != "absent"]
+    absent = [(kind, p) for kind in reversed(KINDS) for p in validated.get(kind.option, []) if p.get("state") == "absent"]
+    return present + absent
+
+
+def _waits_for(kind, params, planned):
+    """In check mode: the item this one refers to that this run would create first, if any."""
+    for option, other in kind.refers.items():
+        if params.get(option) and params[option] in planned.get(other, ()):
+            return "%s %s" % (other, params[option])
+    return None
+
+
+def _apply(client, kind, params, check_mode, want_diff, caller, planned):
+    resource = kind.resource()
+    if check_mode and _waits_for(kind, params, planned):
+        # Nothing to look up yet: what it refers to does not exist until the real run creates it.
+        after = strip_secrets(resource.validate(params), resource.secret_keys)
+        return {"changed": True, "action": "created", "diff": {"before": {}, "after": after}}
+    outcome = apply_state(client, resource, params, check_mode, want_diff)
+    if kind.option == "users" and rotate_password(client, resource, params, check_mode, caller):
+        outcome.update(changed=True, action="updated")
+        if want_diff:
+            outcome["diff"] = {"before": {}, "after": {"user_password": "(changed)"}}
+    return outcome
+
+
+def reconcile(client, validated, check_mode=False, want_diff=False, caller=(None, None)):
+    """Apply every validated item; return the module result (per-item results and counts).
+
+    ``caller`` is the (username, password) of the connection, which Harbor asks for when a user's own
+    password is changed.
+    """
     results = []
-    summary = {}
+    summary = dict((kind.option, dict((action, 0) for action in ACTIONS)) for kind in KINDS if validated.get(kind.option))
     diffs = []
-    for option, resource_class, dummy in KINDS:
-        counts = dict((action, 0) for action in ACTIONS)
-        for params in validated.get(option, []):
-            outcome = apply_state(client, resource_class(), params, check_mode, want_diff)
-            counts[outcome["action"]] += 1
-            entry = {"kind": option, "name": params["name"], "action": outcome["action"], "changed": outcome["changed"]}
-            if "diff" in outcome:
-                diff = dict(outcome["diff"], before_header="%s/%s" % (option, params["name"]),
-                            after_header="%s/%s" % (option, params["name"]))
-                diffs.append(diff)
-                entry["diff"] = outcome["diff"]
-            results.append(entry)
-        summary[option] = counts
+    planned = {}
+    for kind, params in _plan(validated):
+        name = item_name(kind, params)
+        try:
+            outcome = _apply(client, kind, params, check_mode, want_diff, caller, planned)
+        except ValidationError as exc:
+            raise ValidationError("%s %s: %s" % (kind.option, name, exc))
+        if outcome["action"] == "created":
+            planned.setdefault(kind.option, set()).add(params.get(kind.identity[0]))
+        summary[kind.option][outcome["action"]] += 1
+        entry = {"kind": kind.option, "name": name, "action": outcome["action"], "changed": outcome["changed"]}
+        if want_diff and "diff" in outcome:
+            header = "%s/%s" % (kind.option, name)
+            diffs.append(dict(outcome["diff"], before_header=header, after_header=header))
+            entry["diff"] = outcome["diff"]
+        results.append(entry)
     result = {"changed": any(r["changed"] for r in results), "results": results, "summary": summary}
     if want_diff:
         result["diff"] = diffs

@@ -13,26 +13,115 @@ description:
     options, validation and comparison as the single-resource modules.
   - Every declared item is validated before the first request; a bad item fails the task, naming the item
     and the option, and nothing is written.
-  - Items are applied in order. If Harbor refuses one, the task fails naming it; the items before it stay
-    applied, and running the task again completes the rest.
-  - Much faster than a loop over M(harbor_ops.harbor.harbor_project) for large configurations; a converged
-    project costs one GET, with no module start-up per item.
+  - Items to be present are applied kind by kind in the order the options are listed here (users, user groups,
+    registries, scanners, projects, members, labels, webhooks, retention policies, replication policies), so
+    that what an item refers to exists first; items whose C(state) is V(absent) are removed
+    afterwards in the reverse order. Within a kind, items are applied in the order given.
+  - If Harbor refuses one item, the task fails naming it; the items before it stay applied, and running the
+    task again completes the rest.
+  - In check mode an item that refers to something this run would create (a member of a new project, a
+    replication policy of a new registry) is reported as created without being looked up.
+  - Robot accounts are not handled here, because Harbor shows a new robot's secret only once; use
+    M(harbor_ops.harbor.harbor_robot) with O(harbor_ops.harbor.harbor_robot#module:secret_file).
+  - Much faster than a loop of single-resource tasks for large configurations; a converged item costs its
+    look-up (one GET for a project), with no module start-up per item.
 author:
   - harbor_ops.harbor contributors (@harbor-ops)
 extends_documentation_fragment:
   - harbor_ops.harbor.harbor
   - harbor_ops.harbor.harbor.ATTRIBUTES
 options:
+  users:
+    description:
+      - Local users (database authentication), for example C(name), C(email), C(realname), C(user_password), C(admin).
+      - Each item takes the options of M(harbor_ops.harbor.harbor_user), validated and compared the same way;
+        only the options given for an item are compared and changed.
+    type: list
+    elements: dict
+    default: []
+  usergroups:
+    description:
+      - User groups, for example C(name), C(type) and C(ldap_dn).
+      - Each item takes the options of M(harbor_ops.harbor.harbor_usergroup), validated and compared the same way;
+        only the options given for an item are compared and changed.
+    type: list
+    elements: dict
+    default: []
+  registries:
+    description:
+      - Registry endpoints for replication and proxy cache, for example C(name), C(type), C(endpoint_url), C(access_key), C(access_secret).
+      - Each item takes the options of M(harbor_ops.harbor.harbor_registry), validated and compared the same way;
+        only the options given for an item are compared and changed.
+    type: list
+    elements: dict
+    default: []
+  scanners:
+    description:
+      - Scanner registrations, for example C(name), C(endpoint_url), C(auth), C(access_credential), C(default).
+      - Each item takes the options of M(harbor_ops.harbor.harbor_scanner), validated and compared the same way;
+        only the options given for an item are compared and changed.
+    type: list
+    elements: dict
+    default: []
   projects:
     description:
-      - Projects, each a mapping of the options of M(harbor_ops.harbor.harbor_project), for example
-        C(name), C(state), C(public), C(auto_scan), C(storage_quota).
-      - Only the options given for an item are compared and changed.
+      - Projects, for example C(name), C(state), C(public), C(auto_scan), C(storage_quota), C(proxy_cache_registry), C(scanner).
+      - Each item takes the options of M(harbor_ops.harbor.harbor_project), validated and compared the same way;
+        only the options given for an item are compared and changed.
+    type: list
+    elements: dict
+    default: []
+  members:
+    description:
+      - Project members, for example C(project), C(user_name) or C(group_name), C(role).
+      - Each item takes the options of M(harbor_ops.harbor.harbor_project_member), validated and compared the same way;
+        only the options given for an item are compared and changed.
+    type: list
+    elements: dict
+    default: []
+  labels:
+    description:
+      - Labels, for example C(name), C(scope), C(project), C(color).
+      - Each item takes the options of M(harbor_ops.harbor.harbor_label), validated and compared the same way;
+        only the options given for an item are compared and changed.
+    type: list
+    elements: dict
+    default: []
+  webhooks:
+    description:
+      - Project webhook policies, for example C(project), C(name), C(event_types), C(targets).
+      - Each item takes the options of M(harbor_ops.harbor.harbor_webhook), validated and compared the same way;
+        only the options given for an item are compared and changed.
+    type: list
+    elements: dict
+    default: []
+  retentions:
+    description:
+      - Tag retention policies, one per project, for example C(project), C(rules), C(cron).
+      - Each item takes the options of M(harbor_ops.harbor.harbor_retention), validated and compared the same way;
+        only the options given for an item are compared and changed.
+    type: list
+    elements: dict
+    default: []
+  replication_policies:
+    description:
+      - Replication policies, for example C(name), C(mode), C(registry), C(filters), C(trigger).
+      - Each item takes the options of M(harbor_ops.harbor.harbor_replication), validated and compared the same way;
+        only the options given for an item are compared and changed.
     type: list
     elements: dict
     default: []
 seealso:
+  - module: harbor_ops.harbor.harbor_user
+  - module: harbor_ops.harbor.harbor_usergroup
+  - module: harbor_ops.harbor.harbor_registry
+  - module: harbor_ops.harbor.harbor_scanner
   - module: harbor_ops.harbor.harbor_project
+  - module: harbor_ops.harbor.harbor_project_member
+  - module: harbor_ops.harbor.harbor_label
+  - module: harbor_ops.harbor.harbor_webhook
+  - module: harbor_ops.harbor.harbor_retention
+  - module: harbor_ops.harbor.harbor_replication
 """
 
 EXAMPLES = r"""
@@ -54,6 +143,48 @@ EXAMPLES = r"""
         state: absent
   register: applied
 
+- name: Declare a replication set-up, its users and its retention in one task
+  harbor_ops.harbor.harbor_reconcile:
+    users:
+      - name: release-bot
+        email: release-bot@example.com
+        realname: Release bot
+        user_password: "{{ vault_release_bot_password }}"
+    registries:
+      - name: dockerhub
+        type: docker-hub
+        endpoint_url: https://hub.docker.com
+      - name: dr-site
+        type: harbor
+        endpoint_url: https://harbor-dr.example.com
+        access_key: robot$replicator
+        access_secret: "{{ vault_dr_robot_secret }}"
+    projects:
+      - name: mirror
+        proxy_cache_registry: dockerhub
+      - name: releases
+        auto_scan: true
+    members:
+      - project: releases
+        user_name: release-bot
+        role: developer
+    retentions:
+      - project: releases
+        rules:
+          - template: latestPushedK
+            count: 10
+            tag_pattern: "v*"
+        cron: "0 3 * * *"
+    replication_policies:
+      - name: releases-to-dr
+        mode: push
+        registry: dr-site
+        filters:
+          - type: name
+            value: releases/**
+        trigger:
+          type: event_based
+
 - name: Show what changed
   ansible.builtin.debug:
     msg: "{{ applied.results | selectattr('changed') | map(attribute='name') }}"
@@ -71,7 +202,7 @@ results:
       type: str
       sample: projects
     name:
-      description: The item's name.
+      description: The item's identifying options joined with C(/), for example C(releases/release-bot) for a member.
       type: str
       sample: platform
     action:
@@ -89,7 +220,7 @@ results:
       returned: when the item changed and diff mode is on
       sample: {"before": {"severity": "low"}, "after": {"severity": "high"}}
 summary:
-  description: Per option, how many items were created, updated, deleted and left unchanged.
+  description: Per declared option, how many items were created, updated, deleted and left unchanged.
   returned: always
   type: dict
   sample: {"projects": {"created": 2, "updated": 1, "deleted": 0, "unchanged": 197}}
@@ -97,6 +228,7 @@ summary:
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import HarborModule
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._reconcile import (
+    OPTIONS,
     reconcile,
     secret_values,
     validate_declared,
@@ -105,13 +237,12 @@ from ansible_collections.harbor_ops.harbor.plugins.module_utils._reconcile impor
 
 def main():
     module = HarborModule(argument_spec=dict(
-        projects=dict(type="list", elements="dict", default=[]),
-    ))
+        (option, dict(type="list", elements="dict", default=[])) for option in OPTIONS))
 
     def work(m):
         validated = validate_declared(m.params)
         m.no_log_values.update(secret_values(validated))  # items are plain dicts: mask their secrets here
-        return reconcile(m.client, validated, m.check_mode, m._diff)
+        return reconcile(m.client, validated, m.check_mode, m._diff, (m.params["username"], m.params["password"]))
 
     module.run(work)
 

@@ -4,6 +4,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """harbor_reconcile: every item validated before the first request, then applied in order."""
 
+import json
+
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._reconcile import (
+    OPTIONS,
+    _plan,
+    secret_values,
+    validate_declared,
+)
 from ansible_collections.harbor_ops.harbor.plugins.modules.harbor_reconcile import main
 
 from .http_script import Call, error
@@ -73,3 +81,60 @@ def test_duplicates_and_unknown_options_refused(run_module):
     result, http = run_module(main, {"projects": [{"name": "a", "pubic": True}]}, [])
     assert result["failed"] and "pubic" in result["msg"]
     assert http.sent == []
+
+
+def test_a_bad_item_of_a_later_kind_stops_everything_before_any_request(run_module):
+    declared = {"projects": [{"name": "ok"}], "replication_policies": [{"name": "r", "mode": "sideways"}]}
+    result, http = run_module(main, declared, [])
+    assert result["failed"] and result["msg"].startswith("replication_policies[0] (r): ")
+    assert "push, pull" in result["msg"]
+    assert http.sent == []
+
+
+def test_check_mode_plans_dependants_of_new_items_without_looking_them_up(run_module):
+    declared = {"projects": [{"name": "new"}], "members": [{"project": "new", "user_name": "alice", "role": "developer"}],
+                "webhooks": [{"project": "new", "name": "ci", "event_types": ["PUSH_ARTIFACT"],
+                              "targets": [{"address": "https://ci.example.com/hook", "auth_header": "Bearer T0ken-x"}]}]}
+    result, http = run_module(main, declared, [missing("new")], check_mode=True, diff=True)
+    assert [(r["kind"], r["name"], r["action"]) for r in result["results"]] == [
+        ("projects", "new", "created"), ("members", "new/alice", "created"), ("webhooks", "new/ci", "created")]
+    assert [s.split("?")[0] for s in http.sent] == ["GET %s/projects/new" % BASE]
+    assert "T0ken-x" not in json.dumps(result)
+
+
+def test_absent_items_go_in_reverse_kind_order_after_present_ones():
+    declared = {option: [] for option in OPTIONS}
+    declared["registries"] = [{"name": "reg", "state": "absent"}, {"name": "reg2", "state": "present"}]
+    declared["projects"] = [{"name": "p", "state": "absent"}]
+    declared["replication_policies"] = [{"name": "pol", "state": "absent"}, {"name": "pol2", "state": "present"}]
+    order = [(kind.option, params["name"]) for kind, params in _plan(declared)]
+    assert order == [("registries", "reg2"), ("replication_policies", "pol2"),
+                     ("replication_policies", "pol"), ("projects", "p"), ("registries", "reg")]
+
+
+def test_nested_secrets_are_masked():
+    validated = validate_declared({
+        "registries": [{"name": "r", "type": "harbor", "endpoint_url": "https://x.example.com", "access_key": "k",
+                        "access_secret": "Reg-S3cret"}],
+        "webhooks": [{"project": "p", "name": "w", "event_types": ["PUSH_ARTIFACT"],
+                      "targets": [{"address": "https://ci.example.com", "auth_header": "Bearer H00k"}]}],
+        "users": [{"name": "u", "user_password": "User-Passw0rd"}]})
+    assert secret_values(validated) == {"Reg-S3cret", "Bearer H00k", "User-Passw0rd"}
+
+
+def test_duplicate_members_are_named_by_project_and_user(run_module):
+    member = {"project": "p", "user_name": "alice", "role": "developer"}
+    result, http = run_module(main, {"members": [member, dict(member, role="guest")]}, [])
+    assert result["failed"] and "members: declared more than once: p/alice" in result["msg"]
+    assert http.sent == []
+
+
+def test_users_password_rotation_runs_inside_reconcile(run_module):
+    alice = {"user_id": 5, "username": "alice", "email": "alice@example.com", "realname": "Alice",
+             "comment": "", "sysadmin_flag": False}
+    calls = [Call("GET", BASE + "/users", query={"q": "username=alice", "page": "1", "page_size": "100"}, answer=[alice]),
+             Call("PUT", BASE + "/users/5/password", body={"new_password": "New-Passw0rd"})]
+    result, dummy = run_module(main, {"users": [{"name": "alice", "user_password": "New-Passw0rd",
+                                                 "update_password": "always"}]}, calls)
+    assert result["changed"] is True and result["results"][0]["action"] == "updated"
+    assert "New-Passw0rd" not in json.dumps(result)

@@ -16,6 +16,8 @@ Harbor's rules this definition follows (API_FACTS section 11):
 
 import re
 
+from ansible.module_utils.common.warnings import warn
+
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import BadRequest, path_param
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import Resource, ensure
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, check_password
@@ -141,19 +143,30 @@ class UserResource(Resource):
         return True
 
 
+def rotate_password(client, resource, params, check_mode, caller=(None, None)):
+    """``update_password: always`` for a user that existed: True when Harbor changed the password.
+
+    Run after the present/absent engine. Check mode cannot tell (Harbor never returns a password), so
+    it says so in a warning and returns False. ``caller`` is the (username, password) of the connection:
+    Harbor wants the old password when users change their own.
+    """
+    if not (params["state"] == "present" and resource.current is not None and params.get("user_password")
+            and params["update_password"] == "always"):
+        return False
+    if check_mode:
+        warn("check mode cannot tell whether user_password of %r differs from the current password "
+             "(Harbor never returns it), so it is not compared" % params["name"])
+        return False
+    return resource.set_password(client, dict(params, username=caller[0], password=caller[1]))
+
+
 def ensure_user(module, resource=None):
     """The generic present/absent engine, then the password probe for an existing user (update_password=always)."""
     resource = resource or UserResource()
-    params = module.params
     result = ensure(module, resource)
-    existed = resource.current
-    if (params["state"] == "present" and existed is not None and params.get("user_password")
-            and params["update_password"] == "always"):
-        if module.check_mode:
-            module.warn("check mode cannot tell whether user_password differs from the current password "
-                        "(Harbor never returns it), so it is not compared")
-        elif resource.set_password(module.client, params):
-            result["changed"] = True
-            result["password_changed"] = True
-            result["user"] = module.client.get("/users/%s" % path_param(existed["user_id"]))
+    caller = (module.params.get("username"), module.params.get("password"))
+    if rotate_password(module.client, resource, module.params, module.check_mode, caller):
+        result["changed"] = True
+        result["password_changed"] = True
+        result["user"] = module.client.get("/users/%s" % path_param(resource.current["user_id"]))
     return result
