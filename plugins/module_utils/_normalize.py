@@ -155,8 +155,9 @@ def robot_permissions_body(entries):
             for (kind, namespace), access in sorted(grouped.items())]
 
 
-def normalize_url(value):
-    """A URL as Harbor stores it: trimmed, http:// when no scheme, no query or fragment, no trailing slash."""
+def normalize_url(value, keep_query=False):
+    """A URL as Harbor stores it: trimmed, http:// when no scheme, no trailing slash, and no query or
+    fragment unless ``keep_query`` (registry endpoints and webhook addresses drop them; scanner URLs keep them)."""
     if value is None:
         return None
     url = str(value).strip()
@@ -164,7 +165,8 @@ def normalize_url(value):
         return url
     if "://" not in url:
         url = "http://" + url
-    url = url.split("#", 1)[0].split("?", 1)[0]
+    if not keep_query:
+        url = url.split("#", 1)[0].split("?", 1)[0]
     return url.rstrip("/")
 
 
@@ -272,14 +274,12 @@ def job_parameters(value):
     return parsed if isinstance(parsed, dict) else {}
 
 
-def http_url(option, value, example="https://host:port/path"):
-    """An http(s) URL the way Harbor stores one (ValidateHTTPURL/ParseEndpoint): spaces and trailing slashes
-    trimmed, ``http://`` added when no scheme is given; anything but http/https with a host is refused."""
-    text = (value or "").strip().rstrip("/")
+def http_url(option, value, example="https://host:port/path", keep_query=True):
+    """``normalize_url`` for an option that must hold an http(s) URL with a host (Harbor's ValidateHTTPURL /
+    ParseEndpoint): anything else is refused, naming the option."""
+    text = normalize_url(value or "", keep_query)
     if not text:
         raise ValidationError("%s must be a URL such as %s" % (option, example))
-    if "://" not in text:
-        text = "http://" + text
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValidationError("%s=%r must be an http:// or https:// URL such as %s" % (option, value, example))

@@ -106,3 +106,10 @@ def test_info_pings(run_module):
     result, dummy = run_module(info_main, {"name": "dr", "ping": True}, calls)
     assert result["registries"][0]["health"] == "unhealthy"
     assert result["registries"][0]["health_message"] == "the registry is unhealthy"
+
+
+def test_endpoint_url_must_be_http_before_any_request(run_module):
+    for bad in ("", "ftp://mirror.example.com", "https://"):
+        result, http = run_module(main, {"name": "dr", "type": "harbor", "endpoint_url": bad}, [])
+        assert result["failed"] is True and http.sent == []
+        assert "endpoint_url" in result["msg"] and "https://harbor-dr.example.com" in result["msg"]

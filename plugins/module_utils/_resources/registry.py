@@ -16,7 +16,7 @@ Harbor's rules this definition follows (API_FACTS section 3):
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import BadRequest, HarborError
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import Resource
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, normalize_url
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, http_url, normalize_url
 
 REGISTRY_ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),
@@ -71,9 +71,8 @@ class RegistryResource(Resource):
             if params.get(option) is not None:
                 desired[option] = params[option]
         if "endpoint_url" in desired:
-            desired["endpoint_url"] = normalize_url(desired["endpoint_url"])
-            if not desired["endpoint_url"]:
-                raise ValidationError("endpoint_url must not be empty")
+            desired["endpoint_url"] = http_url("endpoint_url", desired["endpoint_url"], "https://harbor-dr.example.com",
+                                               keep_query=False)
         if desired.get("ca_certificate") == "":
             desired["ca_certificate"] = None
         return desired
