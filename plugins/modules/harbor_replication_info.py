@@ -63,7 +63,8 @@ RETURN = r"""
 policies:
   description:
     - The policies as Harbor returns them, sorted by name, each with C(mode) (V(push) or V(pull)) and C(registry)
-      (the name of its remote endpoint) added.
+      (the name of its remote endpoint) added, and C(enabled) and C(override) always present (Harbor leaves them out
+      when false).
   returned: always
   type: list
   elements: dict
@@ -149,7 +150,9 @@ def gather(module):
             continue
         if registry_id is not None and remote.get("id") != registry_id:
             continue
-        policy.update(mode=mode, registry=remote.get("name"))
+        # Harbor leaves false booleans out of its answer (go-swagger omitempty)
+        policy.update(mode=mode, registry=remote.get("name"), enabled=bool(policy.get("enabled")),
+                      override=bool(policy.get("override")))
         if params["last_success"]:
             execution = last_success(client, policy["id"])
             policy["last_success"] = execution
