@@ -32,6 +32,10 @@ options:
     description:
       - Only the policies that use the remote registry endpoint of this name. A name that does not exist is an error.
     type: str
+  registry_url:
+    description:
+      - Only the policies whose remote registry endpoint has this URL (a trailing V(/) does not matter).
+    type: str
   last_success:
     description:
       - Add C(last_success) (the newest execution whose status is V(Succeed), or V(null)) and
@@ -150,6 +154,8 @@ def gather(module):
             continue
         if registry_id is not None and remote.get("id") != registry_id:
             continue
+        if params["registry_url"] and (remote.get("url") or "").rstrip("/") != params["registry_url"].rstrip("/"):
+            continue
         # Harbor leaves false booleans out of its answer (go-swagger omitempty)
         policy.update(mode=mode, registry=remote.get("name"), enabled=bool(policy.get("enabled")),
                       override=bool(policy.get("override")))
@@ -166,6 +172,7 @@ def main():
         name=dict(type="str"),
         mode=dict(type="str", choices=["push", "pull"]),
         registry=dict(type="str"),
+        registry_url=dict(type="str"),
         last_success=dict(type="bool", default=False),
     ))
     module.run(gather)
