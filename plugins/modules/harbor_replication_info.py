@@ -12,7 +12,7 @@ description:
   - Lists replication policies, optionally only one by name, only push or pull policies, or only those using one
     remote registry endpoint.
   - With O(last_success), adds each policy's most recent successful execution and its age in seconds
-    (a recovery point: how old the newest complete copy is).
+    (a recovery point, how old the newest complete copy is).
 author:
   - harbor_ops.harbor contributors (@harbor-ops)
 extends_documentation_fragment:
