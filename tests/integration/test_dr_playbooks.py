@@ -209,4 +209,3 @@ def test_failover_with_the_primary_killed(dr):
     run = dr.playbook("dr_failover.yml")
     assert run.succeeded and run.recap["changed"] == 0, run.output
     assert "Already failed over" in run.stdout and dr.site.writes_since(mark) == []
-

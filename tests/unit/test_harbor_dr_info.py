@@ -53,9 +53,9 @@ def test_verify_manifests_reports_what_the_registry_does_not_serve(run_module):
     calls = [
         Call("GET", BASE + "/projects/library", answer={"name": "library"}),
         Call("GET", BASE + "/projects/library/repositories", answer=[{"name": "library/app"}]),
-        artifacts("/projects/library/repositories/app/artifacts", [{"digest": D1, "tags": [{"name": "v1"}]},
-                                                                     {"digest": D2, "tags": [{"name": "v2"}]},
-                                                                     {"digest": D3, "tags": [{"name": "v3"}]}]),
+        artifacts("/projects/library/repositories/app/artifacts", [
+            {"digest": D1, "tags": [{"name": "v1"}]}, {"digest": D2, "tags": [{"name": "v2"}]},
+            {"digest": D3, "tags": [{"name": "v3"}]}]),
         Call("HEAD", "/v2/library/app/manifests/v1", headers={"Docker-Content-Digest": D1}),
         Call("HEAD", "/v2/library/app/manifests/v2", status=404),
         Call("HEAD", "/v2/library/app/manifests/v3", headers={"Docker-Content-Digest": D1}),
