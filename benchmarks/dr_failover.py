@@ -25,7 +25,8 @@ import time
 ROOT = os.path.dirname(os.path.abspath(os.path.dirname(__file__)))
 sys.path.insert(0, ROOT)
 
-import conftest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import  (sets HARBOR_OPS_COLLECTIONS_ROOT)
+# conftest sets HARBOR_OPS_COLLECTIONS_ROOT, which ansible-playbook needs
+import conftest  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from tests import oci_images  # noqa: E402  pylint: disable=wrong-import-position
 from tests.harbor_emulator.fixture import EmulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 from tests.integration.test_dr_playbooks import DR  # noqa: E402  pylint: disable=wrong-import-position
