@@ -1,0 +1,212 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) harbor_ops.harbor contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+DOCUMENTATION = r"""
+module: harbor_inventory_info
+short_description: List every repository, tag and manifest digest a Harbor holds
+version_added: 0.3.0
+description:
+  - Reads the projects, repositories and artifacts of a Harbor and returns its content as C(repository -> tag -> digest),
+    and as a flat sorted list of references C(repository:tag@digest) that two Harbors can be compared with
+    (for example C(expected.references | difference(actual.references))).
+  - With O(verify_manifests), also asks the registry (C(/v2/)) for every tag and reports the tags it does not serve
+    with the digest the API lists, so a Harbor whose database and storage disagree is caught.
+  - Useful to verify a disaster-recovery site, a restore or a migration.
+author:
+  - harbor_ops.harbor contributors (@harbor-ops)
+extends_documentation_fragment:
+  - harbor_ops.harbor.harbor
+  - harbor_ops.harbor.harbor.INFO_ATTRIBUTES
+options:
+  projects:
+    description:
+      - Names of the projects to read. Leave out to read every project the account can see.
+      - A project named here that does not exist is an error.
+    type: list
+    elements: str
+  include_proxy_cache:
+    description:
+      - Also read proxy-cache projects when O(projects) is not given. Their content is a cache of another registry,
+        so it is left out by default.
+    type: bool
+    default: false
+  verify_manifests:
+    description:
+      - For every tag, send C(HEAD /v2/<repository>/manifests/<tag>) and compare the C(Docker-Content-Digest) answer
+        with the digest the API lists. Costs one request per tag.
+    type: bool
+    default: false
+notes:
+  - Untagged artifacts are listed in RV(untagged) and are not part of RV(references).
+seealso:
+  - module: harbor_ops.harbor.harbor_project_info
+"""
+
+EXAMPLES = r"""
+- name: What the primary holds
+  harbor_ops.harbor.harbor_inventory_info:
+    url: https://harbor.example.com
+    username: admin
+    password: "{{ vault_harbor_admin_password }}"
+  register: primary
+
+- name: What the DR site serves
+  harbor_ops.harbor.harbor_inventory_info:
+    url: https://harbor-dr.example.com
+    username: admin
+    password: "{{ vault_harbor_dr_password }}"
+    verify_manifests: true
+  register: dr
+
+- name: The DR site serves every tag of the primary with the same digest
+  ansible.builtin.assert:
+    that:
+      - primary.references | difference(dr.references) == []
+      - dr.unserved == []
+"""
+
+RETURN = r"""
+inventory:
+  description: Repository name -> tag -> manifest digest.
+  returned: always
+  type: dict
+  sample:
+    library/app:
+      v1: sha256:5d2f0b6e8bd9f7b7b1a5c2e2f3c1f0a9d8e7c6b5a4f3e2d1c0b9a8f7e6d5c4b3
+      v2: sha256:9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f
+references:
+  description: Every tag as C(repository:tag@digest), sorted.
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - library/app:v1@sha256:5d2f0b6e8bd9f7b7b1a5c2e2f3c1f0a9d8e7c6b5a4f3e2d1c0b9a8f7e6d5c4b3
+untagged:
+  description: Artifacts without a tag, as C(repository@digest), sorted.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+projects:
+  description: Names of the projects read.
+  returned: always
+  type: list
+  elements: str
+  sample: [library]
+repository_count:
+  description: Number of repositories read.
+  returned: always
+  type: int
+  sample: 1
+tag_count:
+  description: Number of tags read.
+  returned: always
+  type: int
+  sample: 2
+unserved:
+  description:
+    - Tags the registry does not serve with the listed digest, each with C(reference), the C(status) of the C(HEAD)
+      and the C(served_digest) (empty when none).
+  returned: when O(verify_manifests) is true
+  type: list
+  elements: dict
+  sample:
+    - reference: library/app:v2@sha256:9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f
+      status: 404
+      served_digest: ""
+"""
+
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import (
+    NAME_HEADER,
+    HarborError,
+    path_param,
+    repository_param,
+)
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import HarborModule
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.project import get_project
+
+MANIFEST_TYPES = ", ".join([
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+])
+
+
+def _projects(client, params):
+    if params["projects"]:
+        missing = [name for name in params["projects"] if get_project(client, name) is None]
+        if missing:
+            raise ValidationError("projects: no project named %s exists" % ", ".join(repr(n) for n in missing))
+        return sorted(set(params["projects"]))
+    return sorted(p["name"] for p in client.paginate("/projects")
+                  if params["include_proxy_cache"] or not p.get("registry_id"))
+
+
+def read_inventory(client, projects):
+    """({repository: {tag: digest}}, [repository@digest of untagged artifacts], repository count)."""
+    inventory, untagged, repositories = {}, [], 0
+    for project in projects:
+        for repository in client.paginate("/projects/%s/repositories" % path_param(project), headers=NAME_HEADER):
+            repositories += 1
+            name = repository["name"]
+            short = name[len(project) + 1:] if name.startswith(project + "/") else name
+            tags = inventory.setdefault(name, {})
+            path = "/projects/%s/repositories/%s/artifacts" % (path_param(project), repository_param(short))
+            for artifact in client.paginate(path, {"with_tag": "true"}, headers=NAME_HEADER):
+                names = [t.get("name") for t in artifact.get("tags") or [] if t.get("name")]
+                for tag in names:
+                    tags[tag] = artifact["digest"]
+                if not names:
+                    untagged.append("%s@%s" % (name, artifact["digest"]))
+    return inventory, sorted(untagged), repositories
+
+
+def references(inventory):
+    return sorted("%s:%s@%s" % (repo, tag, digest) for repo, tags in inventory.items() for tag, digest in tags.items())
+
+
+def unserved(client, inventory):
+    """Tags that /v2/ does not answer with the digest the API lists."""
+    found = []
+    for repo in sorted(inventory):
+        for tag, digest in sorted(inventory[repo].items()):
+            url = "%s/v2/%s/manifests/%s" % (client.base_url, repo, tag)
+            try:
+                response = client.request("HEAD", url, headers={"Accept": MANIFEST_TYPES})
+                status, served = response.status_code, response.headers.get("Docker-Content-Digest") or ""
+            except HarborError as exc:
+                status, served = exc.status, ""
+            if served != digest:
+                found.append({"reference": "%s:%s@%s" % (repo, tag, digest), "status": status, "served_digest": served})
+    return found
+
+
+def gather(module):
+    client = module.client
+    params = module.params
+    projects = _projects(client, params)
+    inventory, untagged, repository_count = read_inventory(client, projects)
+    refs = references(inventory)
+    result = {"changed": False, "inventory": inventory, "references": refs, "untagged": untagged, "projects": projects,
+              "repository_count": repository_count, "tag_count": len(refs)}
+    if params["verify_manifests"]:
+        result["unserved"] = unserved(client, inventory)
+    return result
+
+
+def main():
+    module = HarborModule(argument_spec=dict(
+        projects=dict(type="list", elements="str"),
+        include_proxy_cache=dict(type="bool", default=False),
+        verify_manifests=dict(type="bool", default=False),
+    ))
+    module.run(gather)
+
+
+if __name__ == "__main__":
+    main()
