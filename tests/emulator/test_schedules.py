@@ -59,3 +59,12 @@ def test_scan_all_412_without_scanner(api):
         response = getattr(api, method)('/system/scanAll/schedule', **kwargs)
         assert response.status_code == 412, method
         assert 'no scanner' in api.error(response)[1]
+
+
+def test_scan_all_works_at_once_with_the_built_in_trivy(harbor_emulator, api):
+    # A Harbor installed with Trivy has a default scanner before anyone lists /scanners.
+    harbor_emulator.set_config(with_trivy=True)
+    assert api.get('/system/scanAll/schedule').status_code == 200
+    body = {'schedule': {'type': 'Daily', 'cron': '0 0 0 * * *'}}
+    assert api.put('/system/scanAll/schedule', json=body).status_code == 200
+    assert api.get('/system/scanAll/schedule').json()['schedule']['type'] == 'Daily'

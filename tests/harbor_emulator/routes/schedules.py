@@ -20,6 +20,7 @@ from .. import auth, spec
 from ..errors import HarborError, bad_request
 from ..listing import list_response
 from ..routing import Response, created, json_response, ok, route
+from .scanners import _ensure_trivy
 
 GC, PURGE, SCAN_ALL = 'GARBAGE_COLLECTION', 'PURGE_AUDIT_LOG', 'SCAN_ALL'
 PERIODIC = ('Hourly', 'Daily', 'Weekly', 'Custom')
@@ -222,6 +223,7 @@ def get_purge(req):
 
 def _require_scanner(req):
     auth.require_sysadmin(req)
+    _ensure_trivy(req.state)  # a Harbor installed with Trivy has its default scanner from the start
     if req.state.find_one('scanners', is_default=True) is None:
         raise HarborError(412, 'no scanner is configured, it is not possible to scan')
 
