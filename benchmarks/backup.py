@@ -85,7 +85,7 @@ def backup(work, store, repo, password, name, meta):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--blobs", type=int, default=5000)
     parser.add_argument("--mb", type=int, default=2048)
     parser.add_argument("--dir", default=None, help="work directory (default: a temporary one on the same disk as /work)")

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright (c) harbor_ops.harbor contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -406,7 +405,7 @@ def check_blobs(harbor, repository, manifest, seen, content):
 
 
 def parser():
-    top = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    top = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     sub = top.add_subparsers(dest="command", required=True)
 
     def api_options(cmd):
