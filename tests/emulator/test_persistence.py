@@ -96,6 +96,7 @@ def populated(postgres_server, remote, tmp_path_factory):
         for tag in digests:
             oci_images.push(layout, tag, emulator, 'library/app')
         before = answers(emulator)
+        snapshot = emulator.state()
         port = int(emulator.url.rsplit(':', 1)[1])
     finally:
         emulator.stop()
@@ -103,7 +104,7 @@ def populated(postgres_server, remote, tmp_path_factory):
     dump = str(base / 'registry.dump')  # taken now, before the tests change the database
     subprocess.run([postgres_server.tool('pg_dump'), '--format=custom', '--file', dump, '--dbname', dsn],
                    check=True, env=postgres_server.env(), capture_output=True)
-    return {'dsn': dsn, 'data_volume': data_volume, 'answers': before, 'port': port, 'project_id': project,
+    return {'dsn': dsn, 'data_volume': data_volume, 'answers': before, 'state': snapshot, 'port': port, 'project_id': project,
             'registry_id': registry_id, 'dump': dump}
 
 
@@ -114,6 +115,7 @@ def _ping(emulator, registry_id):
 def test_state_survives_a_stop_and_start_on_the_same_port(populated):
     with EmulatorProcess().start(database_dsn=populated['dsn'], data_volume=populated['data_volume'],
                                  port=populated['port']) as emulator:
+        assert emulator.state() == populated['state']  # every collection, sequence and setting
         assert answers(emulator) == populated['answers']
         assert _ping(emulator, populated['registry_id']) == 200  # the stored credential decrypts with the same key
         # still written through: a change after the restart is there after the next one

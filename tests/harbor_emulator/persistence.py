@@ -85,7 +85,7 @@ class DataVolume:
     def _secret_key(self):
         path = self.secret_key_path
         if not os.path.exists(path):
-            key = ''.join(secrets.choice(SECRET_KEY_ALPHABET) for _ in range(16))
+            key = ''.join(secrets.choice(SECRET_KEY_ALPHABET) for dummy in range(16))
             with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), 'w', encoding='utf-8') as handle:
                 handle.write(key)
         with open(path, encoding='utf-8') as handle:
@@ -123,7 +123,8 @@ class Store:
 
     def __init__(self, dsn, secret_key):
         try:
-            import psycopg  # pylint: disable=import-outside-toplevel  (test-only dependency, needed only with a DSN)
+            # psycopg is a test-only dependency, needed only with a DSN
+            import psycopg  # pylint: disable=import-outside-toplevel
             from psycopg import sql  # pylint: disable=import-outside-toplevel
         except ImportError:
             raise PersistenceError('--database-dsn needs psycopg 3: pip install "psycopg[binary]"') from None
@@ -161,8 +162,8 @@ class Store:
     # secrets ----------------------------------------------------------------------------------
     def _encrypted(self, collection, record):
         if collection == 'registries' and (record.get('credential') or {}).get('access_secret'):
-            credential = dict(record['credential'], access_secret=reversible_encrypt(record['credential']['access_secret'],
-                                                                                    self.secret_key))
+            secret = reversible_encrypt(record['credential']['access_secret'], self.secret_key)
+            credential = dict(record['credential'], access_secret=secret)
             return dict(record, credential=credential)
         return record
 
