@@ -15,6 +15,7 @@ A different key decrypts to garbage without an error, as in Harbor, so those cre
 """
 
 import base64
+import copy
 import datetime
 import json
 import os
@@ -135,7 +136,7 @@ class Store:
         except psycopg.Error as exc:
             raise PersistenceError('cannot connect to the database: %s' % exc) from None
         self._tables = {}
-        self._collections = {}  # collection -> {id: json text of the plaintext record as last written}
+        self._collections = {}  # collection -> {id: a copy of the plaintext record as last written}
         self._sequences = {}
         self._config = {}
         self._rewrite = False  # after a failed transaction the caches are unreliable: rewrite everything
@@ -198,16 +199,15 @@ class Store:
             return True
 
     def _remember(self, state):
-        self._collections = {name: {rid: _dump(rec) for rid, rec in records.items()}
-                             for name, records in state.collections.items()}
+        self._collections = copy.deepcopy(state.collections)
         self._sequences = dict(state.sequences)
-        self._config = {key: _dump(value) for key, value in state.config.items()}
+        self._config = copy.deepcopy(state.config)
 
     def save(self, state):
         """Write what changed since the last save, in one transaction."""
         with state.lock:
             try:
-                with self._conn.transaction(), self._conn.cursor() as cur:
+                with self._conn.pipeline(), self._conn.transaction(), self._conn.cursor() as cur:  # one round trip
                     if self._rewrite:
                         for name in set(self._collections) | set(state.collections):
                             cur.execute(self._sql.SQL('DELETE FROM {}').format(self._table(name)))
@@ -230,10 +230,9 @@ class Store:
                 known = self._collections[name] = {}
             rows = []
             for rid, record in records.items():
-                text = _dump(record)
-                if known.get(rid) != text:
-                    known[rid] = text
-                    rows.append((rid, _dump(self._encrypted(name, record)) if name == 'registries' else text))
+                if known.get(rid) != record:  # dict comparison: far cheaper than serialising every record
+                    known[rid] = copy.deepcopy(record)
+                    rows.append((rid, _dump(self._encrypted(name, record))))
             gone = [rid for rid in known if rid not in records]
             if rows:
                 cur.executemany(sql.SQL('INSERT INTO {} (id, data) VALUES (%s, %s::jsonb) '
@@ -254,12 +253,11 @@ class Store:
                 del self._sequences[key]
         rows = []
         for key, value in state.config.items():
-            text = _dump(value)
-            if self._config.get(key) != text:
-                self._config[key] = text
+            if key not in self._config or self._config[key] != value:
+                self._config[key] = copy.deepcopy(value)
                 if key in ENCRYPTED_CONFIG and value:
-                    text = _dump(reversible_encrypt(value, self.secret_key))
-                rows.append((key, text))
+                    value = reversible_encrypt(value, self.secret_key)
+                rows.append((key, _dump(value)))
         if rows:
             cur.executemany('INSERT INTO properties (k, v) VALUES (%s, %s::jsonb) '
                             'ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v', rows)
