@@ -179,7 +179,10 @@ def test_a_wrong_secret_key_makes_stored_credentials_unusable(postgres_server, p
 def test_reset_brings_the_database_back_to_a_fresh_install(postgres_server, tmp_path):
     dsn = postgres_server.create_database('resettable')
     with EmulatorProcess().start(database_dsn=dsn, data_volume=str(tmp_path / 'data')) as emulator:
+        emulator.fault(path_regex='^/api/v2.0/projects$', method='POST', latency_ms=1)  # a slow write is still stored
         _id(_session(emulator).post(emulator.api + '/projects', json={'project_name': 'gone'}))
+        with psycopg.connect(dsn) as conn:
+            assert len(conn.execute('SELECT id FROM projects').fetchall()) == 2
         emulator.reset()
     with psycopg.connect(dsn) as conn:
         names = [row[0]['name'] for row in conn.execute('SELECT data FROM projects')]
