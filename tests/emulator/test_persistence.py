@@ -90,7 +90,8 @@ def populated(postgres_server, remote, tmp_path_factory):
             'name': 'pull-remote', 'src_registry': {'id': registry_id}, 'dest_namespace': 'demo', 'enabled': True,
             'trigger': {'type': 'manual'}}))
         assert session.put(api + '/configurations', json={'ldap_url': 'ldap://ldap.example.com',
-                                                          'ldap_search_password': LDAP_PASSWORD}).status_code == 200
+                                                          'ldap_search_password': LDAP_PASSWORD,
+                                                          'uaa_client_secret': 'uaa-in-clear'}).status_code == 200
         layout = str(base / 'layout')
         digests = {tag: oci_images.build_layout(layout, tag, layers=1, layer_size=2048) for tag in ('v1', 'v2')}
         for tag in digests:
@@ -137,7 +138,11 @@ def test_database_holds_schema_version_and_encrypted_secrets(populated):
         assert conn.execute('SELECT version, dirty FROM schema_migrations').fetchall() == [(SCHEMA_VERSION, False)]
         credential = conn.execute('SELECT data FROM registries').fetchone()[0]['credential']
         ldap = conn.execute("SELECT v FROM properties WHERE k = 'ldap_search_password'").fetchone()[0]
+        oidc = conn.execute("SELECT v FROM properties WHERE k = 'oidc_client_secret'").fetchone()[0]
+        uaa = conn.execute("SELECT v FROM properties WHERE k = 'uaa_client_secret'").fetchone()[0]
     assert credential['access_secret'].startswith('<enc-v1>') and ldap.startswith('<enc-v1>')
+    assert reversible_decrypt(oidc, key) == ''  # a PasswordType setting is encrypted even when empty
+    assert uaa == 'uaa-in-clear'  # a StringType in Harbor's metadata list: stored in clear
     assert reversible_decrypt(ldap, key) == LDAP_PASSWORD
     assert reversible_decrypt(credential['access_secret'], 'X' * 16) != reversible_decrypt(credential['access_secret'], key)
     assert reversible_decrypt(reversible_encrypt('s3cret', key), key) == 's3cret'

@@ -9,7 +9,7 @@ encrypts secrets stored in the database, generated when absent like Harbor's `pr
 collection `(id bigint, data jsonb)`, `sequences`, `properties` (the configuration) and Harbor's own
 `schema_migrations(version, dirty)` holding 180, v2.15.2's last migration. Writes are diffs against
 what was last written, in one transaction. Like Harbor, registry credentials (`access_secret`) and
-password-type settings are stored encrypted with the secret key (`utils.ReversibleEncrypt`: AES-CFB,
+password-type settings (`ldap_search_password`, `oidc_client_secret`) are stored encrypted with the secret key (`utils.ReversibleEncrypt`: AES-CFB,
 random IV in front, base64, `<enc-v1>` prefix; src/common/utils/encrypt.go) and decrypted when loaded.
 A different key decrypts to garbage without an error, as in Harbor, so those credentials stop working.
 """
@@ -35,7 +35,9 @@ except ImportError:  # pragma: no cover - cryptography < 43
 
 SCHEMA_VERSION = 180  # the numeric prefix of Harbor v2.15.2's last migration file (INSTALL_FACTS section 5)
 ENCRYPT_HEADER = '<enc-v1>'
-ENCRYPTED_CONFIG = frozenset(('ldap_search_password', 'oidc_client_secret', 'uaa_client_secret'))
+# the settings of type PasswordType in src/lib/config/metadata/metadatalist.go, which src/pkg/config/db/db.go encrypts
+# (uaa_client_secret is a StringType there: Harbor stores it in clear, and so does the emulator)
+ENCRYPTED_CONFIG = frozenset(('ldap_search_password', 'oidc_client_secret'))
 SECRET_KEY_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -255,8 +257,8 @@ class Store:
         for key, value in state.config.items():
             if key not in self._config or self._config[key] != value:
                 self._config[key] = copy.deepcopy(value)
-                if key in ENCRYPTED_CONFIG and value:
-                    value = reversible_encrypt(value, self.secret_key)
+                if key in ENCRYPTED_CONFIG:  # db.go's Save encrypts the value even when it is empty
+                    value = reversible_encrypt(str(value), self.secret_key)
                 rows.append((key, _dump(value)))
         if rows:
             cur.executemany('INSERT INTO properties (k, v) VALUES (%s, %s::jsonb) '
