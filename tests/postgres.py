@@ -141,7 +141,7 @@ class PostgresServer:
         return os.path.join(self.bin_dir, name)
 
     def _admin(self, statement):
-        import psycopg  # pylint: disable=import-outside-toplevel  (test-only dependency)
+        import psycopg  # pylint: disable=import-outside-toplevel
         from psycopg import sql  # pylint: disable=import-outside-toplevel
         with psycopg.connect(self.dsn('postgres'), autocommit=True) as conn:
             conn.execute(sql.SQL(statement[0]).format(*[sql.Identifier(name) for name in statement[1:]]))

@@ -90,12 +90,14 @@ def populated(postgres_server, remote, tmp_path_factory):
             'name': 'pull-remote', 'src_registry': {'id': registry_id}, 'dest_namespace': 'demo', 'enabled': True,
             'trigger': {'type': 'manual'}}))
         assert session.put(api + '/configurations', json={'ldap_url': 'ldap://ldap.example.com',
-                                                          'ldap_search_password': LDAP_PASSWORD}).status_code == 200
+                                                          'ldap_search_password': LDAP_PASSWORD,
+                                                          'uaa_client_secret': 'uaa-in-clear'}).status_code == 200
         layout = str(base / 'layout')
         digests = {tag: oci_images.build_layout(layout, tag, layers=1, layer_size=2048) for tag in ('v1', 'v2')}
         for tag in digests:
             oci_images.push(layout, tag, emulator, 'library/app')
         before = answers(emulator)
+        snapshot = emulator.state()
         port = int(emulator.url.rsplit(':', 1)[1])
     finally:
         emulator.stop()
@@ -103,7 +105,7 @@ def populated(postgres_server, remote, tmp_path_factory):
     dump = str(base / 'registry.dump')  # taken now, before the tests change the database
     subprocess.run([postgres_server.tool('pg_dump'), '--format=custom', '--file', dump, '--dbname', dsn],
                    check=True, env=postgres_server.env(), capture_output=True)
-    return {'dsn': dsn, 'data_volume': data_volume, 'answers': before, 'port': port, 'project_id': project,
+    return {'dsn': dsn, 'data_volume': data_volume, 'answers': before, 'state': snapshot, 'port': port, 'project_id': project,
             'registry_id': registry_id, 'dump': dump}
 
 
@@ -114,6 +116,7 @@ def _ping(emulator, registry_id):
 def test_state_survives_a_stop_and_start_on_the_same_port(populated):
     with EmulatorProcess().start(database_dsn=populated['dsn'], data_volume=populated['data_volume'],
                                  port=populated['port']) as emulator:
+        assert emulator.state() == populated['state']  # every collection, sequence and setting
         assert answers(emulator) == populated['answers']
         assert _ping(emulator, populated['registry_id']) == 200  # the stored credential decrypts with the same key
         # still written through: a change after the restart is there after the next one
@@ -135,7 +138,11 @@ def test_database_holds_schema_version_and_encrypted_secrets(populated):
         assert conn.execute('SELECT version, dirty FROM schema_migrations').fetchall() == [(SCHEMA_VERSION, False)]
         credential = conn.execute('SELECT data FROM registries').fetchone()[0]['credential']
         ldap = conn.execute("SELECT v FROM properties WHERE k = 'ldap_search_password'").fetchone()[0]
+        oidc = conn.execute("SELECT v FROM properties WHERE k = 'oidc_client_secret'").fetchone()[0]
+        uaa = conn.execute("SELECT v FROM properties WHERE k = 'uaa_client_secret'").fetchone()[0]
     assert credential['access_secret'].startswith('<enc-v1>') and ldap.startswith('<enc-v1>')
+    assert reversible_decrypt(oidc, key) == ''  # a PasswordType setting is encrypted even when empty
+    assert uaa == 'uaa-in-clear'  # a StringType in Harbor's metadata list: stored in clear
     assert reversible_decrypt(ldap, key) == LDAP_PASSWORD
     assert reversible_decrypt(credential['access_secret'], 'X' * 16) != reversible_decrypt(credential['access_secret'], key)
     assert reversible_decrypt(reversible_encrypt('s3cret', key), key) == 's3cret'
@@ -177,7 +184,10 @@ def test_a_wrong_secret_key_makes_stored_credentials_unusable(postgres_server, p
 def test_reset_brings_the_database_back_to_a_fresh_install(postgres_server, tmp_path):
     dsn = postgres_server.create_database('resettable')
     with EmulatorProcess().start(database_dsn=dsn, data_volume=str(tmp_path / 'data')) as emulator:
+        emulator.fault(path_regex='^/api/v2.0/projects$', method='POST', latency_ms=1)  # a slow write is still stored
         _id(_session(emulator).post(emulator.api + '/projects', json={'project_name': 'gone'}))
+        with psycopg.connect(dsn) as conn:
+            assert len(conn.execute('SELECT id FROM projects').fetchall()) == 2
         emulator.reset()
     with psycopg.connect(dsn) as conn:
         names = [row[0]['name'] for row in conn.execute('SELECT data FROM projects')]

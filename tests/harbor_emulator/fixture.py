@@ -34,6 +34,8 @@ class EmulatorProcess:
         self.pid = None
         self.admin = None
         self.state_dir = None
+        self.database_dsn = None
+        self.data_volume = None
         self._own_state_dir = False
         self._process = None
         self._stderr = None
@@ -55,6 +57,7 @@ class EmulatorProcess:
                    '--state-dir', self.state_dir] + (['--tls'] if tls else [])
         command += ['--database-dsn', database_dsn] if database_dsn else []
         command += ['--data-volume', data_volume] if data_volume else []
+        self.database_dsn, self.data_volume = database_dsn, data_volume
         self._stderr = open(os.path.join(self.state_dir, 'stderr.log'), 'w', encoding='utf-8')  # pylint: disable=consider-using-with
         self._process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE,  # pylint: disable=consider-using-with
                                          stderr=self._stderr, text=True)

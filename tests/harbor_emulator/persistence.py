@@ -9,12 +9,13 @@ encrypts secrets stored in the database, generated when absent like Harbor's `pr
 collection `(id bigint, data jsonb)`, `sequences`, `properties` (the configuration) and Harbor's own
 `schema_migrations(version, dirty)` holding 180, v2.15.2's last migration. Writes are diffs against
 what was last written, in one transaction. Like Harbor, registry credentials (`access_secret`) and
-password-type settings are stored encrypted with the secret key (`utils.ReversibleEncrypt`: AES-CFB,
+password-type settings (`ldap_search_password`, `oidc_client_secret`) are stored encrypted with the secret key (`utils.ReversibleEncrypt`: AES-CFB,
 random IV in front, base64, `<enc-v1>` prefix; src/common/utils/encrypt.go) and decrypted when loaded.
 A different key decrypts to garbage without an error, as in Harbor, so those credentials stop working.
 """
 
 import base64
+import copy
 import datetime
 import json
 import os
@@ -34,7 +35,9 @@ except ImportError:  # pragma: no cover - cryptography < 43
 
 SCHEMA_VERSION = 180  # the numeric prefix of Harbor v2.15.2's last migration file (INSTALL_FACTS section 5)
 ENCRYPT_HEADER = '<enc-v1>'
-ENCRYPTED_CONFIG = frozenset(('ldap_search_password', 'oidc_client_secret', 'uaa_client_secret'))
+# the settings of type PasswordType in src/lib/config/metadata/metadatalist.go, which src/pkg/config/db/db.go encrypts
+# (uaa_client_secret is a StringType there: Harbor stores it in clear, and so does the emulator)
+ENCRYPTED_CONFIG = frozenset(('ldap_search_password', 'oidc_client_secret'))
 SECRET_KEY_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -85,7 +88,7 @@ class DataVolume:
     def _secret_key(self):
         path = self.secret_key_path
         if not os.path.exists(path):
-            key = ''.join(secrets.choice(SECRET_KEY_ALPHABET) for _ in range(16))
+            key = ''.join(secrets.choice(SECRET_KEY_ALPHABET) for dummy in range(16))
             with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), 'w', encoding='utf-8') as handle:
                 handle.write(key)
         with open(path, encoding='utf-8') as handle:
@@ -123,7 +126,8 @@ class Store:
 
     def __init__(self, dsn, secret_key):
         try:
-            import psycopg  # pylint: disable=import-outside-toplevel  (test-only dependency, needed only with a DSN)
+            # psycopg is a test-only dependency, needed only with a DSN
+            import psycopg  # pylint: disable=import-outside-toplevel
             from psycopg import sql  # pylint: disable=import-outside-toplevel
         except ImportError:
             raise PersistenceError('--database-dsn needs psycopg 3: pip install "psycopg[binary]"') from None
@@ -134,7 +138,7 @@ class Store:
         except psycopg.Error as exc:
             raise PersistenceError('cannot connect to the database: %s' % exc) from None
         self._tables = {}
-        self._collections = {}  # collection -> {id: json text of the plaintext record as last written}
+        self._collections = {}  # collection -> {id: a copy of the plaintext record as last written}
         self._sequences = {}
         self._config = {}
         self._rewrite = False  # after a failed transaction the caches are unreliable: rewrite everything
@@ -161,8 +165,8 @@ class Store:
     # secrets ----------------------------------------------------------------------------------
     def _encrypted(self, collection, record):
         if collection == 'registries' and (record.get('credential') or {}).get('access_secret'):
-            credential = dict(record['credential'], access_secret=reversible_encrypt(record['credential']['access_secret'],
-                                                                                    self.secret_key))
+            secret = reversible_encrypt(record['credential']['access_secret'], self.secret_key)
+            credential = dict(record['credential'], access_secret=secret)
             return dict(record, credential=credential)
         return record
 
@@ -197,16 +201,15 @@ class Store:
             return True
 
     def _remember(self, state):
-        self._collections = {name: {rid: _dump(rec) for rid, rec in records.items()}
-                             for name, records in state.collections.items()}
+        self._collections = copy.deepcopy(state.collections)
         self._sequences = dict(state.sequences)
-        self._config = {key: _dump(value) for key, value in state.config.items()}
+        self._config = copy.deepcopy(state.config)
 
     def save(self, state):
         """Write what changed since the last save, in one transaction."""
         with state.lock:
             try:
-                with self._conn.transaction(), self._conn.cursor() as cur:
+                with self._conn.pipeline(), self._conn.transaction(), self._conn.cursor() as cur:  # one round trip
                     if self._rewrite:
                         for name in set(self._collections) | set(state.collections):
                             cur.execute(self._sql.SQL('DELETE FROM {}').format(self._table(name)))
@@ -229,10 +232,9 @@ class Store:
                 known = self._collections[name] = {}
             rows = []
             for rid, record in records.items():
-                text = _dump(record)
-                if known.get(rid) != text:
-                    known[rid] = text
-                    rows.append((rid, _dump(self._encrypted(name, record)) if name == 'registries' else text))
+                if known.get(rid) != record:  # dict comparison: far cheaper than serialising every record
+                    known[rid] = copy.deepcopy(record)
+                    rows.append((rid, _dump(self._encrypted(name, record))))
             gone = [rid for rid in known if rid not in records]
             if rows:
                 cur.executemany(sql.SQL('INSERT INTO {} (id, data) VALUES (%s, %s::jsonb) '
@@ -253,12 +255,11 @@ class Store:
                 del self._sequences[key]
         rows = []
         for key, value in state.config.items():
-            text = _dump(value)
-            if self._config.get(key) != text:
-                self._config[key] = text
-                if key in ENCRYPTED_CONFIG and value:
-                    text = _dump(reversible_encrypt(value, self.secret_key))
-                rows.append((key, text))
+            if key not in self._config or self._config[key] != value:
+                self._config[key] = copy.deepcopy(value)
+                if key in ENCRYPTED_CONFIG:  # db.go's Save encrypts the value even when it is empty
+                    value = reversible_encrypt(str(value), self.secret_key)
+                rows.append((key, _dump(value)))
         if rows:
             cur.executemany('INSERT INTO properties (k, v) VALUES (%s, %s::jsonb) '
                             'ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v', rows)

@@ -210,7 +210,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             response = registry.handle_token(self.server, query, self.headers)
         else:
             response = handle_api(self.server, self.command, path, query, self.headers, body)
-        if self.command in WRITE_METHODS and not fault and (not v2 or '/manifests/' in path):
+        if self.command in WRITE_METHODS and (not v2 or '/manifests/' in path):
             response = self._written_through(response)
         if logged:
             self.server.access_log.add(self.command, path, query, response.status, _logged_body(path, body))
