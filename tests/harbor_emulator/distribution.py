@@ -61,11 +61,16 @@ def _free_port():
 
 
 class Backend:
-    """One `docker-registry serve` process, started lazily, with filesystem storage in `root`."""
+    """One `docker-registry serve` process, started lazily, with filesystem storage in `root`.
 
-    def __init__(self, state_dir=None):
+    `storage_root` (Harbor's `<data_volume>/registry`) is the registry's root directory when given;
+    otherwise the storage is `<state_dir>/registry/data`.
+    """
+
+    def __init__(self, state_dir=None, storage_root=None):
         self._own_dir = state_dir is None
         self.state_dir = state_dir
+        self.storage_root = storage_root
         self._lock = threading.Lock()
         self._process = None
         self.url = None
@@ -73,7 +78,7 @@ class Backend:
 
     @property
     def root(self):
-        return os.path.join(self.state_dir, 'registry')
+        return self.storage_root or os.path.join(self.state_dir, 'registry')
 
     def ensure(self):
         """The backend's base URL, starting the registry the first time it is needed."""
@@ -87,7 +92,7 @@ class Backend:
             port = _free_port()
             config = os.path.join(self.state_dir, 'registry.yml')
             with open(config, 'w', encoding='utf-8') as handle:
-                handle.write(CONFIG_TEMPLATE % {'root': os.path.join(self.root, 'data'), 'port': port})
+                handle.write(CONFIG_TEMPLATE % {'root': self.storage_root or os.path.join(self.root, 'data'), 'port': port})
             log = open(os.path.join(self.state_dir, 'registry.log'), 'ab')  # pylint: disable=consider-using-with
             self._process = subprocess.Popen(['docker-registry', 'serve', config],  # pylint: disable=consider-using-with
                                              stdout=log, stderr=log, stdin=subprocess.DEVNULL)

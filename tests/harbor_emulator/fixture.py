@@ -34,6 +34,8 @@ class EmulatorProcess:
         self.pid = None
         self.admin = None
         self.state_dir = None
+        self.database_dsn = None
+        self.data_volume = None
         self._own_state_dir = False
         self._process = None
         self._stderr = None
@@ -45,11 +47,17 @@ class EmulatorProcess:
         return self.url + '/api/v2.0'
 
     # lifecycle ------------------------------------------------------------------------------
-    def start(self, tls=False, admin_password='Harbor12345', state_dir=None, timeout=15):
+    def start(self, tls=False, admin_password='Harbor12345', state_dir=None, timeout=15, database_dsn=None,
+              data_volume=None, port=0):
+        """Start the process. With `database_dsn` the state lives in that PostgreSQL database, with
+        `data_volume` the registry storage and secret key live in that directory (persistence.py)."""
         self._own_state_dir = state_dir is None
         self.state_dir = state_dir or tempfile.mkdtemp(prefix='harbor-emulator-')
-        command = [sys.executable, '-m', 'tests.harbor_emulator', '--port', '0', '--admin-password', admin_password,
+        command = [sys.executable, '-m', 'tests.harbor_emulator', '--port', str(port), '--admin-password', admin_password,
                    '--state-dir', self.state_dir] + (['--tls'] if tls else [])
+        command += ['--database-dsn', database_dsn] if database_dsn else []
+        command += ['--data-volume', data_volume] if data_volume else []
+        self.database_dsn, self.data_volume = database_dsn, data_volume
         self._stderr = open(os.path.join(self.state_dir, 'stderr.log'), 'w', encoding='utf-8')  # pylint: disable=consider-using-with
         self._process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE,  # pylint: disable=consider-using-with
                                          stderr=self._stderr, text=True)

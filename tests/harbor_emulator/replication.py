@@ -209,6 +209,7 @@ def _run(server, execution_id, policy, only, stop):
         candidates = _candidates(policy, src, only)
     except (RegistryError, KeyError, OSError) as exc:
         _finish(state, execution_id, 'failed to list the source: %s' % exc)
+        server.persist()
         return
     tasks = []
     with state.lock:
@@ -281,6 +282,7 @@ def _run(server, execution_id, policy, only, stop):
         for client in clients:
             client.close()
     _finish(state, execution_id)
+    server.persist()  # with a database, the finished execution is stored (server.py)
 
 
 def on_push(server, repository, reference):

@@ -3,6 +3,7 @@
 import http.cookies
 import json
 import http.server
+import os
 import re
 import secrets
 import socket
@@ -17,6 +18,7 @@ import uuid
 from . import auth, control, registry, routes, spec, validation
 from .distribution import Backend
 from .errors import HarborError, error_body
+from .persistence import DataVolume, Store
 from .routing import Request, Response, match
 from .state import State
 
@@ -188,7 +190,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         parsed = urllib.parse.urlsplit(self.path)
         path, query = parsed.path, parsed.query
         if path.startswith('/_emulator/'):
-            self._send(control.dispatch(self.server, self.command, path, body, self.headers))
+            response = control.dispatch(self.server, self.command, path, body, self.headers)
+            self._send(self._written_through(response) if self.command in WRITE_METHODS else response)
             return
         v2 = path == '/v2' or path.startswith('/v2/')
         logged = path.startswith('/api/') or v2
@@ -207,9 +210,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             response = registry.handle_token(self.server, query, self.headers)
         else:
             response = handle_api(self.server, self.command, path, query, self.headers, body)
+        if self.command in WRITE_METHODS and (not v2 or '/manifests/' in path):
+            response = self._written_through(response)
         if logged:
             self.server.access_log.add(self.command, path, query, response.status, _logged_body(path, body))
         self._send(response, api=path.startswith('/api/'))
+
+    def _written_through(self, response):
+        """With a database, store what the request changed before answering (a failed write is a 500)."""
+        try:
+            self.server.persist()
+        except Exception:  # pylint: disable=broad-except
+            traceback.print_exc(file=sys.stderr)
+            return Response(500, error_body(500, ''))
+        return response
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
@@ -248,14 +262,26 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port=0, admin_password='Harbor12345', ssl_context=None, verbose=False, state_dir=None):
-        super().__init__(('127.0.0.1', port), Handler)
+    def __init__(self, port=0, admin_password='Harbor12345', ssl_context=None, verbose=False, state_dir=None,
+                 database_dsn=None, data_volume=None):
         routes.load_all()
         self.state = State(admin_password)
+        # persistence (persistence.py): a Harbor-like data volume and the state in a PostgreSQL database
+        if database_dsn and not data_volume:
+            data_volume = os.path.join(state_dir, 'data') if state_dir else None
+        self.data_volume = DataVolume(data_volume) if data_volume else None
+        self.store = None
+        if database_dsn:
+            if self.data_volume is None:
+                raise ValueError('database_dsn needs a data_volume or a state_dir (for the secret key)')
+            self.store = Store(database_dsn, self.data_volume.secret_key)
+            self.store.load(self.state)
+        super().__init__(('127.0.0.1', port), Handler)
         self.faults = Faults()
         self.access_log = AccessLog()
         self.csrf_token = secrets.token_urlsafe(24)
-        self.backend = Backend(state_dir)  # the real registry behind /v2/, started on first use
+        # the real registry behind /v2/, started on first use; Harbor's <data_volume>/registry when there is one
+        self.backend = Backend(state_dir, self.data_volume.registry_root if self.data_volume else None)
         self.tokens = registry.Tokens()
         self.verbose = verbose
         self.tls = ssl_context is not None
@@ -270,10 +296,21 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
         self.access_log.clear()
         self.tokens.clear()
         self.backend.reset()
+        self.persist()
+
+    def persist(self):
+        """Write the state's changes to the database (nothing without one)."""
+        if self.store is not None:
+            self.store.save(self.state)
 
     def server_close(self):
         super().server_close()
         self.backend.close()
+        if self.store is not None:
+            try:
+                self.persist()  # what background jobs changed since the last request
+            finally:
+                self.store.close()
 
     def handle_error(self, request, client_address):
         exc = sys.exc_info()[1]
