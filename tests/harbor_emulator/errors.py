@@ -18,18 +18,23 @@ ERROR_CODES = {
 class HarborError(Exception):
     """Raised by route handlers; turned into Harbor's error body by the server."""
 
-    def __init__(self, status, message):
+    def __init__(self, status, message, code=None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.code = code  # Harbor's error code when it is not the status's usual one (DENIED for read-only)
 
 
-def error_body(status, message):
+# src/server/middleware/readonly: every write but PUT /configurations is refused while read_only is on
+READ_ONLY_MESSAGE = 'The system is in read only mode. Any modification is prohibited.'
+
+
+def error_body(status, message, code=None):
     """Harbor's `{"errors":[{"code":..,"message":..}]}`; 5xx details are never shown to clients."""
     if status >= 500:
         code, message = 'UNKNOWN', 'internal server error'
     else:
-        code = ERROR_CODES.get(status, 'UNKNOWN')
+        code = code or ERROR_CODES.get(status, 'UNKNOWN')
     return json.dumps({'errors': [{'code': code, 'message': message}]}, separators=(',', ':')).encode()
 
 

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from . import registry as registry_v2
 from .distribution import CopyStats, RegistryError, copy_image
+from .errors import READ_ONLY_MESSAGE
 from .state import now
 
 WORKERS = 4
@@ -264,6 +265,8 @@ def _run(server, execution_id, policy, only, stop):
                 update(status='Succeed', end_time=now(), log=['%s:%s exists with another digest and override is off: skipped' % (dest_repo, tag)])
                 return
             if dst_record is None:
+                if state.config.get('read_only'):  # jobservice pushes through core's /v2/, which refuses it
+                    raise RegistryError(403, READ_ONLY_MESSAGE)
                 _ensure_local_project(state, dest_repo.split('/')[0])
             else:
                 _ensure_remote_project(dst_record, task_dst, dest_repo.split('/')[0])

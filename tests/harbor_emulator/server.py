@@ -17,7 +17,7 @@ import uuid
 
 from . import auth, control, registry, routes, spec, validation
 from .distribution import Backend
-from .errors import HarborError, error_body
+from .errors import READ_ONLY_MESSAGE, HarborError, error_body
 from .persistence import DataVolume, Store
 from .routing import Request, Response, match
 from .state import State
@@ -146,6 +146,9 @@ def handle_api(server, method, path, raw_query, headers, body):
         req.args = validation.validate_parameters(spec.operation(method, found.template), path_args, req.query, headers)
         req.body = validation.validate_body(method, found.template, body)
         req.caller = auth.authenticate(server.state, headers.get('Authorization'))
+        if (method in WRITE_METHODS and server.state.config.get('read_only')
+                and not (method == 'PUT' and found.template == '/configurations')):
+            raise HarborError(403, READ_ONLY_MESSAGE, 'DENIED')
         if not found.anonymous:
             auth.require_authenticated(req)
         if getattr(found.handler, 'unlocked', False):
@@ -153,7 +156,7 @@ def handle_api(server, method, path, raw_query, headers, body):
         with server.state.lock:
             return found.handler(req)
     except HarborError as exc:
-        return Response(exc.status, error_body(exc.status, exc.message))
+        return Response(exc.status, error_body(exc.status, exc.message, exc.code))
     except Exception:  # pylint: disable=broad-except
         traceback.print_exc(file=sys.stderr)
         return Response(500, error_body(500, ''))

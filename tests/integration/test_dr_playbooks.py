@@ -161,7 +161,7 @@ def test_failover_with_the_primary_up_then_failback(dr):
     run = dr.playbook("dr_failback.yml", check=True)
     assert run.succeeded, run.output
     assert dr.writes_since(marks) == []
-    assert "Would run push policy harbor-dr-failback" in run.stdout
+    assert "Would run pull policy harbor-dr-failback on the primary" in run.stdout
     assert "library/app:v4" not in dr.serves(dr.primary, everything) and not dr.dns.exists()
 
     run = dr.playbook("dr_failback.yml")
@@ -169,7 +169,8 @@ def test_failover_with_the_primary_up_then_failback(dr):
     assert dr.serves(dr.primary, everything) == everything
     assert dr.read_only(dr.primary) is False and dr.read_only(dr.site) is False
     assert dr.policy(dr.site, "from-primary")["enabled"] is True
-    assert dr.policy(dr.site, "harbor-dr-failback")["enabled"] is False
+    # the copy ran on the primary: the frozen (read-only) DR site refuses to start executions and to take pushes
+    assert dr.policy(dr.primary, "harbor-dr-failback")["enabled"] is False
     assert dr.dns.read_text() == "primary %s\n" % dr.primary.url
     assert dr.state()["state"] == "primary"
 
