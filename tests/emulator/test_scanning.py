@@ -280,3 +280,20 @@ def test_webhooks_deliver_push_and_scan_events(api, harbor_emulator, adapter, re
                          headers={'X-Is-Resource-Name': 'true'}).json()
     assert sorted(e['extra_attrs']['event_type'] for e in executions) == ['PUSH_ARTIFACT', 'SCANNING_COMPLETED']
     assert {e['vendor_type'] for e in executions} == {'WEBHOOK'}
+
+
+def test_scanner_that_stops_answering_fails_the_scan_and_says_so(api, harbor_emulator, adapter, receiver, layout):
+    directory, dummy = layout
+    register(api, adapter)
+    api.create_project('orphan')
+    webhook(api, 'orphan', receiver, 'Default', ['SCANNING_FAILED', 'PULL_ARTIFACT'], auth_header='')
+    push(directory, 'v1', harbor_emulator, 'orphan/app')
+    assert pull(harbor_emulator, 'orphan/app', 'v1').status_code == 200
+    pulled = receiver.wait_for(lambda e: e['body']['type'] == 'PULL_ARTIFACT')
+    assert pulled['body']['event_data']['resources'][0]['tag'] == 'v1' and 'authorization' not in pulled['headers']
+    adapter.stop()  # the registered url no longer answers
+    assert api.post('/projects/orphan/repositories/app/artifacts/v1/scan').status_code == 202
+    dummy, summary = scanned(api, 'orphan', 'app', 'v1')
+    assert summary['scan_status'] == 'Error'
+    failed = receiver.wait_for(lambda e: e['body']['type'] == 'SCANNING_FAILED')
+    assert failed['body']['event_data']['resources'][0]['scan_overview'][REPORT_TYPE]['scan_status'] == 'Error'
