@@ -15,6 +15,7 @@ fires what a stored or pulled manifest triggers); the API routes (`routes/scans.
   "true" is refused with 412 ``PROJECTPOLICYVIOLATION`` when the artifact has no report, a report that is
   not Success, or a vulnerability, not in the effective CVE allowlist, whose severity code is at or above
   the project's ``severity`` (title-cased; negligible counts as None, anything unknown as Unknown, code 0).
+  An image index that has a report is not judged.
   The effective allowlist is the system one unless the project's ``reuse_sys_cve_allowlist`` is "false";
   an expired allowlist allows nothing. Every caller is checked, system admins too (only Harbor's own scanner
   robot and cosign bypass it).
@@ -38,6 +39,7 @@ import urllib.parse
 import urllib.request
 import uuid
 
+from .distribution import INDEX_TYPES
 from .replication import doublestar
 from .routing import Response
 from .state import now
@@ -148,6 +150,8 @@ def vulnerable_refusal(state, project, artifact):
     if not scan:
         return ('current image without vulnerability scanning cannot be pulled due to %s'
                 'To continue with pull, please contact your project administrator for help.' % policy)
+    if artifact['manifest_media_type'] in INDEX_TYPES and artifact.get('type') in ('IMAGE', 'CNAB'):
+        return None  # an image index with a report is not judged (its children are, when pulled)
     if scan['status'] != 'Success':
         return ('current image with "%s" status of vulnerability scanning cannot be pulled due to %s'
                 'To continue with pull, please contact your project administrator for help.' % (scan['status'], policy))
