@@ -228,7 +228,18 @@ def registration_for(state, project):
     return chosen or state.find_one('scanners', is_default=True)
 
 
-def _adapter_request(registration, path, method='GET', body=None, content_type=None, accept=None):
+def tls_context(url, skip_verify):
+    """An SSL context that skips verification when asked for an https url; None means the default."""
+    if not url.startswith('https') or not skip_verify:
+        return None
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def adapter_request(registration, path, method='GET', body=None, content_type=None, accept=None):
+    """(request, ssl context) for a scanner adapter call with the registration's auth, as Harbor's adapter client."""
     request = urllib.request.Request(registration['url'] + path, method=method,
                                      data=json.dumps(body).encode() if body is not None else None)
     if content_type:
@@ -240,12 +251,7 @@ def _adapter_request(registration, path, method='GET', body=None, content_type=N
         request.add_header('Authorization', '%s %s' % (kind, credential))
     elif kind == 'APIKey':
         request.add_header('X-ScannerAdapter-API-Key', credential)
-    context = None
-    if registration['url'].startswith('https') and registration.get('skip_certVerify'):
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return request, context
+    return request, tls_context(registration['url'], registration.get('skip_certVerify'))
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -255,7 +261,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def _call_adapter(registration, path, **kwargs):
     """(status, headers, parsed body) of one adapter call; 302 is returned, not followed."""
-    request, context = _adapter_request(registration, path, **kwargs)
+    request, context = adapter_request(registration, path, **kwargs)
     opener = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPSHandler(context=context))
     try:
         with opener.open(request, timeout=DELIVERY_TIMEOUT) as response:
@@ -456,11 +462,7 @@ def _deliver(state, execution_id, target, body, project_id, policy_id):
                                      headers={'Content-Type': content_type})
     if target.get('auth_header'):
         request.add_header('Authorization', target['auth_header'])
-    context = None
-    if target['address'].startswith('https') and target.get('skip_cert_verify'):
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
+    context = tls_context(target['address'], target.get('skip_cert_verify'))
     try:
         with urllib.request.urlopen(request, timeout=DELIVERY_TIMEOUT, context=context) as response:
             status = 'Success' if 200 <= response.status < 300 else 'Error'
