@@ -131,9 +131,9 @@ def test_prevent_vulnerable_refuses_pulls_as_harbor(api, harbor_emulator, adapte
     push(directory, 'v1', harbor_emulator, 'guarded/app')  # no auto scan: not scanned yet
     response = pull(harbor_emulator, 'guarded/app', 'v1')
     assert response.status_code == 412
-    assert response.json() == {'errors': [{'code': 'PROJECTPOLICYVIOLATION', 'message':
-        'current image without vulnerability scanning cannot be pulled due to ' + prevent_policy('High')
-        + 'To continue with pull, please contact your project administrator for help.'}]}
+    unscanned = ('current image without vulnerability scanning cannot be pulled due to ' + prevent_policy('High')
+                 + 'To continue with pull, please contact your project administrator for help.')
+    assert response.json() == {'errors': [{'code': 'PROJECTPOLICYVIOLATION', 'message': unscanned}]}
     # HEAD is not checked (Harbor's vulnerable middleware is on GET only)
     assert requests.head('%s/v2/guarded/app/manifests/v1' % harbor_emulator.url, auth=harbor_emulator.admin,
                          headers={'Accept': OCI_MANIFEST}, timeout=30).status_code == 200
