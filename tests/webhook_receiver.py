@@ -1,7 +1,7 @@
-"""An HTTP receiver for webhook deliveries in tests: records every POST (path, lower-cased headers, JSON body).
+"""An HTTP receiver for webhook deliveries in tests: records every POST (path, lower-cased headers, JSON body, monotonic arrival time).
 
 ``WebhookReceiver().start()`` serves on 127.0.0.1 in a thread; ``.url``; ``.events`` is the list of
-``{'path', 'headers', 'body'}`` received; ``wait_for(predicate, timeout)`` polls until one event matches.
+``{'path', 'headers', 'body', 'received_at'}`` received; ``wait_for(predicate, timeout)`` polls until one event matches.
 """
 
 import json
@@ -25,7 +25,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = raw.decode(errors='replace')
         with self.server.lock:
             self.server.events.append({'path': self.path, 'headers': {k.lower(): v for k, v in self.headers.items()},
-                                       'body': body})
+                                       'body': body, 'received_at': time.monotonic()})
         self.send_response(200)
         self.send_header('Content-Length', '0')
         self.end_headers()
