@@ -112,7 +112,7 @@ scan:
     complete_percent: {description: Progress of the scan., type: int}
     report_id: {description: Harbor's id of the report., type: str}
     report_mime_type: {description: The report's mime type., type: str}
-    scanner: {description: Name, vendor and version of the scanner., type: dict}
+    scanner: {description: "Name, vendor and version of the scanner.", type: dict}
     start_time: {description: When the scan started., type: str}
     end_time: {description: When the scan ended., type: str}
   sample:
