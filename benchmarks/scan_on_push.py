@@ -41,9 +41,9 @@ def main(argv=None):
     try:
         api, auth = emulator.api, emulator.admin
         requests.post(api + '/scanners', json={'name': 'bench', 'url': adapter.url}, auth=auth, timeout=30).raise_for_status()
-        requests.post(api + '/projects', json={'project_name': 'bench', 'metadata': {'auto_scan': 'true', 'prevent_vul': 'true',
-                                                                                  'severity': 'high'}},
-                      auth=auth, timeout=30).raise_for_status()
+        metadata = {'auto_scan': 'true', 'prevent_vul': 'true', 'severity': 'high'}
+        requests.post(api + '/projects', json={'project_name': 'bench', 'metadata': metadata}, auth=auth,
+                      timeout=30).raise_for_status()
         requests.post(api + '/projects/bench/webhook/policies', headers={'X-Is-Resource-Name': 'true'}, auth=auth, timeout=30,
                       json={'name': 'bench', 'enabled': True, 'event_types': ['PUSH_ARTIFACT', 'SCANNING_COMPLETED'],
                             'targets': [{'type': 'http', 'address': receiver.url}]}).raise_for_status()
