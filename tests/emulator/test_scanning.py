@@ -297,3 +297,24 @@ def test_scanner_that_stops_answering_fails_the_scan_and_says_so(api, harbor_emu
     assert summary['scan_status'] == 'Error'
     failed = receiver.wait_for(lambda e: e['body']['type'] == 'SCANNING_FAILED')
     assert failed['body']['event_data']['resources'][0]['scan_overview'][REPORT_TYPE]['scan_status'] == 'Error'
+
+
+def test_delete_artifact_event_and_anonymous_pull_of_a_public_guarded_project(api, harbor_emulator, adapter, receiver,
+                                                                                  layout):
+    directory, digests = layout
+    register(api, adapter)
+    api.create_project('open', metadata={'public': 'true', 'prevent_vul': 'true', 'severity': 'critical'})
+    webhook(api, 'open', receiver, 'Default', ['DELETE_ARTIFACT'])
+    push(directory, 'v1', harbor_emulator, 'open/app')
+    # anyone may pull from a public project, and everyone is checked: anonymous callers get the same 412
+    token = requests.get('%s/service/token' % harbor_emulator.url, params={'service': 'harbor-registry'}, timeout=30).json()
+    response = requests.get('%s/v2/open/app/manifests/v1' % harbor_emulator.url, timeout=30,
+                            headers={'Accept': OCI_MANIFEST, 'Authorization': 'Bearer ' + token['token']})
+    assert response.status_code == 412 and api.error(response)[0] == 'PROJECTPOLICYVIOLATION'
+    response = requests.delete('%s/v2/open/app/manifests/%s' % (harbor_emulator.url, digests['v1']),
+                               auth=harbor_emulator.admin, timeout=30)
+    assert response.status_code == 202
+    deleted = receiver.wait_for(lambda e: e['body']['type'] == 'DELETE_ARTIFACT')
+    assert deleted['body']['event_data']['resources'] == [
+        {'digest': digests['v1'], 'tag': 'v1', 'resource_url': '%s/open/app:v1' % registry_host(harbor_emulator)}]
+    assert deleted['body']['event_data']['repository']['repo_type'] == 'public'

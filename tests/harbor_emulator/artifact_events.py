@@ -170,6 +170,8 @@ def vulnerable_refusal(state, project, artifact):
 # ----------------------------------------------------------------------------------------------
 # the /v2/ hooks
 
+_deleting = threading.local()  # the DELETE_ARTIFACT data of the manifest DELETE this thread is serving
+
 def before_manifest(server, method, repo_name, kind, reference, caller):
     """A Response refusing a manifest request as Harbor's middlewares do, or None to let it through."""
     if kind != 'manifests' or method not in ('GET', 'PUT', 'DELETE'):
@@ -188,6 +190,9 @@ def before_manifest(server, method, repo_name, kind, reference, caller):
             for tag in artifact['tags']:
                 if tag_immutable(state, project['id'], repo_name, tag['name']):
                     return _v2_error(412, 'PRECONDITION', immutable_message(repo_name, tag['name']))
+            # what DELETE_ARTIFACT reports, kept until after_manifest (the artifact is gone by then)
+            _deleting.event = ([_resource(server, artifact, t['name']) for t in artifact['tags']]
+                               or [_resource(server, artifact, '')], _repository_data(state, project, repo_name))
             return None
         if project['metadata'].get('prevent_vul') != 'true':
             return None
@@ -198,8 +203,15 @@ def before_manifest(server, method, repo_name, kind, reference, caller):
 
 
 def after_manifest(server, method, repo_name, kind, reference, status, caller):
-    """A stored manifest: auto scan and PUSH_ARTIFACT; a pulled one: PULL_ARTIFACT."""
+    """A stored manifest: auto scan and PUSH_ARTIFACT; a pulled one: PULL_ARTIFACT; a deleted one: DELETE_ARTIFACT."""
     if kind != 'manifests':
+        return
+    deleted, _deleting.event = getattr(_deleting, 'event', None), None
+    if method == 'DELETE' and status == 202 and deleted is not None:
+        with server.state.lock:
+            project = server.state.project_by_name(repo_name.split('/')[0])
+            if project is not None:
+                notify(server, project, 'DELETE_ARTIFACT', operator_name(server.state, caller), *deleted)
         return
     pushed = method == 'PUT' and status == 201
     pulled = method == 'GET' and status == 200

@@ -94,6 +94,15 @@ def test_check_mode_sends_no_post(run_module):
     assert result["changed"] is False
 
 
+def test_native_report_mime_type_is_read_too(run_module):
+    native = "application/vnd.scanner.adapter.vuln.report.harbor+json; version=1.0"
+    body = artifact()
+    body["scan_overview"] = {native: dict(CRITICAL, report_id="n1", scan_status="Success")}
+    result, dummy = run_module(harbor_scan.main, ARGS, [Call("GET", ARTIFACT, query=QUERY, answer=body)])
+    assert result["changed"] is False and result["scan"]["report_mime_type"] == native
+    assert result["scan"]["summary"] == {"Critical": 1, "Low": 2}
+
+
 def test_by_digest(run_module):
     path = BASE + "/projects/apps/repositories/shop%252Ffrontend/artifacts/sha256%3A" + "ab" * 32
     calls = [Call("GET", path, answer=artifact("Success", **CRITICAL))]

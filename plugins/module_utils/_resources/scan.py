@@ -23,7 +23,7 @@ from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import (
 )
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
 
-REPORT_MIME_MARK = "vulnerability.report"
+REPORT_MIME_MARKS = ("vulnerability.report", "vuln.report")  # Harbor 2.x generic and native report types
 FINISHED = ("Success", "Error", "Stopped")
 DIGEST = re.compile(r"^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$")
 SCAN_ARGUMENT_SPEC = dict(
@@ -67,7 +67,7 @@ def artifact_path(project, repository, reference):
 def report_summary(artifact):
     """(mime type, NativeReportSummary) of the artifact's vulnerability report, (None, {}) before any scan."""
     for mime, summary in sorted(((artifact or {}).get("scan_overview") or {}).items()):
-        if REPORT_MIME_MARK in mime:
+        if any(mark in mime for mark in REPORT_MIME_MARKS):
             return mime, summary or {}
     return None, {}
 
