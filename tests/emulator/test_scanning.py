@@ -299,8 +299,7 @@ def test_scanner_that_stops_answering_fails_the_scan_and_says_so(api, harbor_emu
     assert failed['body']['event_data']['resources'][0]['scan_overview'][REPORT_TYPE]['scan_status'] == 'Error'
 
 
-def test_delete_artifact_event_and_anonymous_pull_of_a_public_guarded_project(api, harbor_emulator, adapter, receiver,
-                                                                                  layout):
+def test_delete_event_and_anonymous_pull_of_a_guarded_public_project(api, harbor_emulator, adapter, receiver, layout):
     directory, digests = layout
     register(api, adapter)
     api.create_project('open', metadata={'public': 'true', 'prevent_vul': 'true', 'severity': 'critical'})

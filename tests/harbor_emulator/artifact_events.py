@@ -172,6 +172,7 @@ def vulnerable_refusal(state, project, artifact):
 
 _deleting = threading.local()  # the DELETE_ARTIFACT data of the manifest DELETE this thread is serving
 
+
 def before_manifest(server, method, repo_name, kind, reference, caller):
     """A Response refusing a manifest request as Harbor's middlewares do, or None to let it through."""
     if kind != 'manifests' or method not in ('GET', 'PUT', 'DELETE'):
