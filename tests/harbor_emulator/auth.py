@@ -32,6 +32,8 @@ PROJECT_PERMISSIONS = {
     'robot:list': frozenset((1, 4)),
     'repository:pull': ALL_ROLES,
     'repository:push': frozenset((1, 2, 4)),
+    'scan:create': frozenset((1, 2, 4)),
+    'tag:delete': frozenset((1, 4)),
 }
 # actions anyone (even anonymous) may do on a public project
 PUBLIC_ACTIONS = frozenset(('read', 'metadata:read', 'repository:list', 'repository:read', 'repository:pull'))

@@ -14,7 +14,7 @@ import threading
 import time
 import urllib.parse
 
-from . import auth
+from . import artifact_events, auth
 from .distribution import INDEX_TYPES, RegistryClient, RegistryError, copy_image, manifest_blobs
 from .errors import READ_ONLY_MESSAGE
 from .routing import Response
@@ -138,6 +138,9 @@ def handle_v2(server, method, path, query, headers, body):
         failure = _proxy_cache_fetch(server, upstream, name, reference)
         if failure is not None:
             return failure
+    refused = artifact_events.before_manifest(server, method, name, kind, reference, caller)
+    if refused is not None:
+        return refused
     response = forward(server, method, path, query, headers, body)
     if kind == 'manifests' and method == 'PUT' and response.status == 201:
         digest = response.headers.get('Docker-Content-Digest')
@@ -149,6 +152,7 @@ def handle_v2(server, method, path, query, headers, body):
         forget_manifest(server.state, name, reference)
     elif kind == 'manifests' and method == 'GET' and response.status == 200:
         count_pull(server.state, name)
+    artifact_events.after_manifest(server, method, name, kind, reference, response.status, caller)
     return response
 
 

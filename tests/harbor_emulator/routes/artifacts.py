@@ -1,6 +1,6 @@
 """Artifacts and tags of a repository: what was really pushed through /v2/ (or replicated)."""
 
-from .. import spec
+from .. import artifact_events, spec
 from ..errors import not_found
 from ..listing import list_response
 from ..routing import json_response, route
@@ -21,8 +21,9 @@ TAG_FIELDS = {
 }
 
 
-def present(artifact, with_tag=True):
-    shown = dict(artifact, tags=artifact['tags'] if with_tag else None)
+def present(artifact, with_tag=True, with_scan_overview=False):
+    shown = dict(artifact, tags=artifact['tags'] if with_tag else None,
+                 scan_overview=artifact_events.scan_overview(artifact) if with_scan_overview else None)
     return spec.render('Artifact', shown)
 
 
@@ -40,12 +41,14 @@ def list_artifacts(req):
     repository = path_repository(req, 'repository:read')
     records = req.state.find('artifacts', repository_id=repository['id'])
     with_tag = req.args.get('with_tag', True) is not False
-    return list_response(req, records, ARTIFACT_FIELDS, '-push_time,-id', lambda a: present(a, with_tag))
+    with_scan = req.args.get('with_scan_overview') is True
+    return list_response(req, records, ARTIFACT_FIELDS, '-push_time,-id', lambda a: present(a, with_tag, with_scan))
 
 
 @route('GET', '/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}')
 def get_artifact(req):
-    return json_response(present(path_artifact(req)))
+    return json_response(present(path_artifact(req), req.args.get('with_tag', True) is not False,
+                                 req.args.get('with_scan_overview') is True))
 
 
 @route('GET', '/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/tags')

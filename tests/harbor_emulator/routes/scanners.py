@@ -18,12 +18,11 @@ Quirks reproduced:
 """
 
 import json
-import ssl
 import urllib.error
 import urllib.request
 import uuid as uuidlib
 
-from .. import auth, spec
+from .. import artifact_events, auth, spec
 from ..errors import HarborError, bad_request, conflict, not_found
 from ..listing import list_response
 from ..routing import created, json_response, ok, route
@@ -58,19 +57,7 @@ def _ensure_trivy(state):
 
 def ping(registration):
     """GET {url}/api/v1/metadata like Harbor's adapter client; the metadata, or Harbor's 500."""
-    request = urllib.request.Request(registration['url'] + '/api/v1/metadata', headers={'Accept': METADATA_TYPE})
-    kind, credential = registration.get('auth') or '', registration.get('access_credential') or ''
-    if kind == 'Basic':
-        request.add_header('Authorization', 'Basic ' + credential)
-    elif kind == 'Bearer':
-        request.add_header('Authorization', 'Bearer ' + credential)
-    elif kind == 'APIKey':
-        request.add_header('X-ScannerAdapter-API-Key', credential)
-    context = None
-    if registration['url'].startswith('https') and registration.get('skip_certVerify'):
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
+    request, context = artifact_events.adapter_request(registration, '/api/v1/metadata', accept=METADATA_TYPE)
     try:
         with urllib.request.urlopen(request, timeout=PING_TIMEOUT, context=context) as response:
             metadata = json.loads(response.read().decode() or '{}')

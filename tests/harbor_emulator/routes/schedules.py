@@ -16,7 +16,7 @@ import json
 import re
 import time
 
-from .. import auth, spec
+from .. import artifact_events, auth, spec
 from ..errors import HarborError, bad_request
 from ..listing import list_response
 from ..routing import Response, created, json_response, ok, route
@@ -257,6 +257,7 @@ def create_scan_all_schedule(req):
             raise HarborError(409, 'a previous scan all job is running')
         state.add('exec_history', {'vendor': SCAN_ALL, 'type': 'Manual', 'parameters': {}, 'status': 'Running',
                                    'started': time.time()})
+        artifact_events.scan_all(req.server, req.caller.username)  # really scans every artifact
     elif kind in PERIODIC:
         if _schedule(state, SCAN_ALL) is not None:
             raise HarborError(412, 'fail to set schedule for scan all as always had one, please delete it firstly '
