@@ -253,3 +253,17 @@ def test_templates_and_parameters():
     assert len(pick({'template': 'always', 'params': {}})) == 10
     with pytest.raises(ValueError, match='not registered'):
         retention_run.evaluate({'template': 'lastXDays'}, artifacts)
+
+
+@pytest.mark.parametrize('count, left', [(0, []), (-1, ['v1', 'v2'])])
+def test_stored_counts_harbor_never_checked(harbor_emulator, count, left):
+    """Why the modules refuse counts below 1: Harbor keeps nothing for 0, and falls back to 10 for a negative count."""
+    api = Api(harbor_emulator, harbor_emulator.admin)
+    project_id = api.create_project(PROJECT)
+    layout = tempfile.mkdtemp(prefix='retention-layout-')
+    for tag in ('v1', 'v2'):
+        oci_images.build_layout(layout, tag, layers=1, layer_size=512)
+        oci_images.push_direct(layout, tag, harbor_emulator, REPOSITORY)
+    policy_id = make_policy(api, project_id, [rule('latestPushedK', count, '**')])
+    assert run_execution(api, policy_id, dry_run=False)['status'] == 'Success'
+    assert sorted(oci_images.v2_tags(api.session, harbor_emulator, REPOSITORY)) == left
