@@ -243,7 +243,9 @@ def test_templates_and_parameters():
     at = 1000 * DAY
     artifacts = [{'digest': 'd%d' % i, 'tags': [], 'push_time': at - i * DAY, 'pull_time': at - (9 - i) * DAY if i % 2 else 0}
                  for i in range(10)]
-    pick = lambda rule_, arts=artifacts: sorted(a['digest'] for a in retention_run.evaluate(rule_, arts, at))
+
+    def pick(rule_):
+        return sorted(a['digest'] for a in retention_run.evaluate(rule_, artifacts, at))
     assert pick({'template': 'latestPushedK', 'params': {'latestPushedK': 2}}) == ['d0', 'd1']
     assert pick({'template': 'latestPushedK', 'params': {'latestPushedK': 0}}) == []  # 0 is valid: keeps nothing
     assert len(pick({'template': 'latestPushedK', 'params': {'latestPushedK': -1}})) == 10  # default 10

@@ -18,7 +18,7 @@ PAGE = {"page": "1", "page_size": "100"}
 KEEP, DROP = "sha256:" + "a" * 64, "sha256:" + "b" * 64
 LOG = """2026-11-23T10:12:44Z [INFO] [/pkg/retention/job.go:83]: Run retention process.
  Repository: keep/app
-2026-11-23T10:12:44Z [INFO] [/pkg/retention/job.go:193]: 
+2026-11-23T10:12:44Z [INFO] [/pkg/retention/job.go:193]:
 | Digest | Tag | Kind | Labels | PushedTime | PulledTime | CreatedTime | Retention |
 |--------|-----|------|--------|------------|------------|-------------|-----------|
 | %s | v2,latest | image |  | 2026/11/22 10:00:00 |  | 2026/11/22 10:00:00 | RETAIN |
@@ -39,8 +39,8 @@ def lookups(rules=None, retention_id=4):
     calls = [Call("GET", BASE + "/projects/keep", answer={"project_id": 12, "name": "keep", "metadata": metadata},
                   request_headers=NAME)]
     if retention_id:
-        calls.append(Call("GET", BASE + "/retentions/4", answer={"id": 4, "algorithm": "or", "rules": rules or [rule()],
-                                                                   "scope": {"level": "project", "ref": 12}}))
+        policy = {"id": 4, "algorithm": "or", "rules": rules or [rule()], "scope": {"level": "project", "ref": 12}}
+        calls.append(Call("GET", BASE + "/retentions/4", answer=policy))
     return calls
 
 
