@@ -30,58 +30,13 @@ import time
 import uuid
 
 from .distribution import RegistryError
+from .doublestar import match
 from .state import now
 
 DEFAULT_COUNT = 10
 DEFAULT_DAYS = 30  # not confirmed in Harbor's source: an assumption of the emulator
 TEMPLATES = ('latestPushedK', 'latestPulledN', 'nDaysSinceLastPush', 'nDaysSinceLastPull', 'always')
 RUNNING, SUCCESS, ERROR, STOPPED = 'Running', 'Success', 'Error', 'Stopped'
-
-
-# ----------------------------------------------------------------------------------------------
-# doublestar patterns (github.com/bmatcuk/doublestar, as Harbor's selectors use it)
-
-def _translate(pattern):
-    out, i = [], 0
-    while i < len(pattern):
-        char = pattern[i]
-        if pattern.startswith('**', i):
-            out.append('.*')
-            i += 2
-            continue
-        if char == '*':
-            out.append('[^/]*')
-        elif char == '?':
-            out.append('[^/]')
-        elif char == '[':
-            end = pattern.find(']', i + 1)
-            if end < 0:
-                raise ValueError('syntax error in pattern %r' % pattern)
-            body = pattern[i + 1:end]
-            if body[:1] in ('!', '^'):
-                body = '^' + body[1:]
-            out.append('[%s]' % body)
-            i = end
-        elif char == '{':
-            end = pattern.find('}', i + 1)
-            if end < 0:
-                raise ValueError('syntax error in pattern %r' % pattern)
-            out.append('(?:%s)' % '|'.join(_translate(alt) for alt in pattern[i + 1:end].split(',')))
-            i = end
-        elif char == '\\' and i + 1 < len(pattern):
-            i += 1
-            out.append(re.escape(pattern[i]))
-        else:
-            out.append(re.escape(char))
-        i += 1
-    return ''.join(out)
-
-
-def match(pattern, value):
-    """doublestar.Match; an empty pattern matches everything (Harbor's `match`)."""
-    if not pattern:
-        return True
-    return re.fullmatch(_translate(pattern), value) is not None
 
 
 def _untagged_flag(selector):
