@@ -24,7 +24,6 @@ src/lib/selector/selectors/doublestar/selector.go), and so what this does:
 import calendar
 import copy
 import json
-import re
 import threading
 import time
 import uuid
