@@ -118,3 +118,29 @@ def wait_execution(session, emulator, execution_id, timeout=60):
         if execution['status'] != 'InProgress' or time.monotonic() > deadline:
             return execution
         time.sleep(0.1)
+
+
+def push_direct(layout, tag, emulator, repository, credentials=None):
+    """Push one tag of an OCI layout through the instance's /v2/ in-process (no skopeo start-up): blobs, then the
+    manifest. Much faster than `push` when a test needs dozens of tags; returns the manifest digest."""
+    from tests.harbor_emulator.distribution import RegistryClient  # pylint: disable=import-outside-toplevel
+    with open(os.path.join(layout, 'index.json'), encoding='utf-8') as handle:
+        index = json.load(handle)
+    found = [m for m in index['manifests'] if m.get('annotations', {}).get('org.opencontainers.image.ref.name') == tag]
+    if not found:
+        raise RuntimeError('tag %s is not in the layout %s' % (tag, layout))
+
+    def blob(digest):
+        with open(os.path.join(layout, 'blobs', 'sha256', digest.split(':', 1)[1]), 'rb') as handle:
+            return handle.read()
+    manifest = blob(found[0]['digest'])
+    document = json.loads(manifest)
+    username, password = credentials or emulator.admin
+    client = RegistryClient(emulator.url, username, password, insecure=True)
+    try:
+        for descriptor in [document['config']] + document['layers']:
+            if not client.has_blob(repository, descriptor['digest']):
+                client.put_blob(repository, descriptor['digest'], blob(descriptor['digest']))
+        return client.put_manifest(repository, tag, OCI_MANIFEST, manifest)
+    finally:
+        client.close()

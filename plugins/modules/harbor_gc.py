@@ -54,7 +54,8 @@ options:
     default: false
   wait:
     description:
-      - With O(run_now), wait until the run finishes and fail when it does not succeed.
+      - With O(run_now), wait until the run finishes and fail when it does not succeed; then return
+        RV(freed_bytes) and RV(log_tail).
     type: bool
     default: true
   wait_timeout:
@@ -123,6 +124,28 @@ gc_run:
     job_status: Success
     schedule:
       type: Manual
+freed_bytes:
+  description:
+    - Bytes the run freed (a dry run, would free), from the C(freed_space) that Harbor's GC job records in the run's
+      C(job_parameters). A Harbor that does not record it only logs whole megabytes
+      (C(The GC job actual frees up N MB space.)); the value is then N * 1048576 and RV(freed_bytes_source) is V(log).
+    - V(null) when neither is there.
+  returned: when O(run_now) and O(wait) are true and not in check mode
+  type: int
+  sample: 35651584
+freed_bytes_source:
+  description: Where RV(freed_bytes) came from, V(job_parameters) or V(log).
+  returned: when O(run_now) and O(wait) are true and not in check mode
+  type: str
+  sample: job_parameters
+log_tail:
+  description: The last 20 lines of the run's job log (C(GET /system/gc/{id}/log)).
+  returned: when O(run_now) and O(wait) are true and not in check mode
+  type: list
+  elements: str
+  sample:
+    - "2026-11-23T10:12:45Z [INFO] [/jobservice/job/impl/gc/garbage_collection.go:374]: 28 blobs and 14 manifests are actually deleted"
+    - "2026-11-23T10:12:45Z [INFO] [/jobservice/job/impl/gc/garbage_collection.go:375]: The GC job actual frees up 34 MB space."
 """
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import HarborModule, ensure
@@ -130,6 +153,7 @@ from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.gc im
     GC_ARGUMENT_SPEC,
     GcScheduleResource,
     run_gc,
+    run_report,
 )
 
 
@@ -146,6 +170,8 @@ def apply(module):
         result["changed"] = True
         if not module.check_mode:
             result["gc_run"] = run_gc(module.client, module.params, resource, result["gc_schedule"] or {})
+            if params["wait"]:
+                result.update(run_report(module.client, result["gc_run"]))
     return result
 
 

@@ -1,5 +1,6 @@
 """The emulator's own control API under /_emulator/ (admin Basic auth; never in the access log)."""
 
+import datetime
 import json
 
 from . import auth
@@ -86,6 +87,39 @@ def seed_repository(server, body):
                                              'pull_count': int(body.get('pull_count') or 0),
                                              'size': int(body.get('size') or 0)})
     return json_response({'id': repo_id, 'name': full_name}, status=201)
+
+
+def _stamp(value):
+    """A time for an artifact: Harbor's string as is, or epoch seconds turned into Harbor's format."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise HarborError(400, 'times are epoch seconds or strings like 2026-11-23T10:12:44.512Z')
+    if isinstance(value, str):
+        return value
+    stamp = datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+    return stamp.strftime('%Y-%m-%dT%H:%M:%S.') + '%03dZ' % (stamp.microsecond // 1000)
+
+
+@control('POST', 'artifacts/times')
+def set_artifact_times(server, body):
+    """Set the push_time and/or pull_time of an artifact (by tag or digest) that was really pushed."""
+    _fields(body, ('repository', 'reference'), ('push_time', 'pull_time'))
+    state = server.state
+    with state.lock:
+        repository = state.find_one('repositories', name=body['repository'])
+        artifact = None
+        for candidate in state.find('artifacts', repository_id=repository['id']) if repository else []:
+            if candidate['digest'] == body['reference'] or any(t['name'] == body['reference'] for t in candidate['tags']):
+                artifact = candidate
+        if artifact is None:
+            raise HarborError(404, 'artifact %s:%s not found' % (body['repository'], body['reference']))
+        if body.get('push_time') is not None:
+            artifact['push_time'] = _stamp(body['push_time'])
+            for tag in artifact['tags']:
+                tag['push_time'] = artifact['push_time']
+        if body.get('pull_time') is not None:
+            artifact['pull_time'] = _stamp(body['pull_time'])
+        return json_response({'digest': artifact['digest'], 'push_time': artifact['push_time'],
+                              'pull_time': artifact.get('pull_time')})
 
 
 @control('POST', 'health')

@@ -73,6 +73,7 @@ class Backend:
         self.storage_root = storage_root
         self._lock = threading.Lock()
         self._process = None
+        self.port = None
         self.url = None
         self.startup_seconds = None
 
@@ -89,7 +90,7 @@ class Backend:
             if self.state_dir is None:
                 self.state_dir = tempfile.mkdtemp(prefix='harbor-emulator-registry-')
             os.makedirs(self.root, exist_ok=True)
-            port = _free_port()
+            port = self.port = self.port or _free_port()  # a restart (after GC) keeps the URL
             config = os.path.join(self.state_dir, 'registry.yml')
             with open(config, 'w', encoding='utf-8') as handle:
                 handle.write(CONFIG_TEMPLATE % {'root': self.storage_root or os.path.join(self.root, 'data'), 'port': port})
@@ -116,14 +117,39 @@ class Backend:
 
     def stop(self):
         with self._lock:
-            if self._process is not None and self._process.poll() is None:
-                self._process.terminate()
-                try:
-                    self._process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self._process.kill()
-                    self._process.wait()
-            self._process = None
+            self._stop_process()
+
+    @property
+    def storage(self):
+        """The registry's filesystem root (`storage.filesystem.rootdirectory`)."""
+        return os.path.join(self.root, 'data')
+
+    def garbage_collect(self, dry_run=False):
+        """`docker-registry garbage-collect` over the storage; returns its output.
+
+        Distribution's GC must not run beside a serving registry, so the registry is stopped, collected
+        and started again on the same port; /v2/ requests arriving meanwhile wait for the lock in ensure().
+        """
+        self.ensure()
+        with self._lock:
+            self._stop_process()
+            command = ['docker-registry', 'garbage-collect'] + (['--dry-run'] if dry_run else []) + [
+                os.path.join(self.state_dir, 'registry.yml')]
+            result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+        self.ensure()
+        if result.returncode != 0:
+            raise RegistryError(None, 'docker-registry garbage-collect failed: %s' % (result.stderr or result.stdout)[-2000:])
+        return result.stdout + result.stderr
+
+    def _stop_process(self):
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        self._process = None
 
     def reset(self):
         """Back to an empty registry (the emulator's reset)."""

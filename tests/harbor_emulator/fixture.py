@@ -144,6 +144,12 @@ class EmulatorProcess:
         """Create repository `project/name` (extra: pull_count, size, description); returns {id, name}."""
         return self.control('POST', 'repositories', dict(extra, project=project, name=name, artifact_count=artifact_count))
 
+    def set_artifact_times(self, repository, reference, push_time=None, pull_time=None):
+        """Set an artifact's push_time/pull_time (epoch seconds or Harbor's time string); `repository` is project/name."""
+        body = {'repository': repository, 'reference': reference}
+        body.update((k, v) for k, v in (('push_time', push_time), ('pull_time', pull_time)) if v is not None)
+        return self.control('POST', 'artifacts/times', body)
+
     def set_health(self, component, status, error=None):
         body = {'component': component, 'status': status}
         if error:

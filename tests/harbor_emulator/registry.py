@@ -151,7 +151,7 @@ def handle_v2(server, method, path, query, headers, body):
     elif kind == 'manifests' and method == 'DELETE' and response.status == 202:
         forget_manifest(server.state, name, reference)
     elif kind == 'manifests' and method == 'GET' and response.status == 200:
-        count_pull(server.state, name)
+        count_pull(server.state, name, reference)
     artifact_events.after_manifest(server, method, name, kind, reference, response.status, caller)
     return response
 
@@ -289,11 +289,15 @@ def forget_manifest(state, repo_name, reference):
         _refresh_repository(state, repository)
 
 
-def count_pull(state, repo_name):
+def count_pull(state, repo_name, reference=None):
+    """A manifest GET: the repository's pull count, and the artifact's pull_time (what retention's pull rules read)."""
     with state.lock:
         repository = state.find_one('repositories', name=repo_name)
         if repository is not None:
             repository['pull_count'] = repository.get('pull_count', 0) + 1
+            for artifact in state.find('artifacts', repository_id=repository['id']):
+                if artifact['digest'] == reference or any(t['name'] == reference for t in artifact['tags']):
+                    artifact['pull_time'] = now()
 
 
 def delete_repository_content(server, repository):

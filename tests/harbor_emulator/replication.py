@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from . import registry as registry_v2
 from .distribution import CopyStats, RegistryError, copy_image
+from .doublestar import translate
 from .errors import READ_ONLY_MESSAGE
 from .state import now
 
@@ -25,30 +26,8 @@ _STOPS_LOCK = threading.Lock()
 # filters and names
 
 def doublestar(pattern):
-    """A compiled regex for Harbor's doublestar patterns: `**` any path, `*` one segment, `?`, `{a,b}`."""
-    out, i = [], 0
-    while i < len(pattern):
-        char = pattern[i]
-        if pattern.startswith('**', i):
-            out.append('.*')
-            i += 2
-            continue
-        if char == '*':
-            out.append('[^/]*')
-        elif char == '?':
-            out.append('[^/]')
-        elif char == '{':
-            end = pattern.find('}', i)
-            if end < 0:
-                out.append(re.escape(char))
-            else:
-                out.append('(?:%s)' % '|'.join(re.escape(p) for p in pattern[i + 1:end].split(',')))
-                i = end + 1
-                continue
-        else:
-            out.append(re.escape(char))
-        i += 1
-    return re.compile('^%s$' % ''.join(out))
+    """A compiled regex for Harbor's doublestar patterns (doublestar.py)."""
+    return re.compile('^%s$' % translate(pattern))
 
 
 def _matches(value, pattern):

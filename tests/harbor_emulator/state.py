@@ -36,7 +36,7 @@ COLLECTIONS = ('users', 'projects', 'members', 'quotas', 'repositories', 'retent
                'artifacts', 'replication_policies', 'replication_executions', 'replication_tasks',
                'usergroups', 'ldap_groups', 'system_cve_allowlist',
                'schedules', 'exec_history', 'immutable_rules', 'scanners', 'webhooks', 'labels',
-               'webhook_executions')
+               'webhook_executions', 'retention_executions', 'retention_tasks')
 ADMIN_ID = 1
 PROJECT_ADMIN_ROLE = 1
 _ID_ALIASES = {'projects': 'project_id', 'users': 'user_id'}  # Harbor's names for the id of these records

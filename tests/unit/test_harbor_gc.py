@@ -98,10 +98,33 @@ def test_run_now_waits_for_success(run_module, monkeypatch):
                   body={"schedule": {"type": "Manual"},
                         "parameters": {"delete_untagged": True, "workers": 3, "dry_run": False}}),
              Call("GET", BASE + "/system/gc/12", answer=run),
-             Call("GET", BASE + "/system/gc/12", answer=dict(run, job_status="Success"))]
+             Call("GET", BASE + "/system/gc/12", answer=dict(run, job_status="Success",
+                                                             job_parameters='{"freed_space":4096,"purged_blobs":2}')),
+             Call("GET", BASE + "/system/gc/12/log", raw="start to run gc in job.\nsuccess to run gc in job.\n")]
     result, dummy = run_module(harbor_gc.main, {"run_now": True, "delete_untagged": True}, calls)
     # no schedule option declared: delete_untagged is for the run only, the schedule is left alone
     assert result["changed"] is True and result["gc_run"]["job_status"] == "Success"
+    assert result["freed_bytes"] == 4096 and result["freed_bytes_source"] == "job_parameters"
+    assert result["log_tail"] == ["start to run gc in job.", "success to run gc in job."]
+
+
+def test_freed_bytes_from_the_log_when_job_parameters_lack_it(run_module):
+    log = ("2026-11-23T10:12:45Z [INFO] [/jobservice/job/impl/gc/garbage_collection.go:374]: 28 blobs and 14 manifests "
+           "are actually deleted\n2026-11-23T10:12:45Z [INFO] [/jobservice/job/impl/gc/garbage_collection.go:375]: "
+           "The GC job actual frees up 34 MB space.\n")
+    calls = [empty(),
+             Call("POST", SCHEDULE, status=201, headers={"Location": "/api/v2.0/system/gc/5"}),
+             Call("GET", BASE + "/system/gc/5", answer={"id": 5, "job_status": "Success", "job_parameters": '{"dry_run":false}'}),
+             Call("GET", BASE + "/system/gc/5/log", raw=log)]
+    result, dummy = run_module(harbor_gc.main, {"run_now": True}, calls)
+    assert result["freed_bytes"] == 34 * 1024 * 1024 and result["freed_bytes_source"] == "log"
+    assert result["log_tail"][-1].endswith("The GC job actual frees up 34 MB space.")
+
+
+def test_check_mode_run_now_starts_nothing(run_module):
+    result, http = run_module(harbor_gc.main, {"run_now": True}, [empty()], check_mode=True)
+    assert result["changed"] is True and "gc_run" not in result and "freed_bytes" not in result
+    assert [line.split()[0] for line in http.sent] == ["GET"]
 
 
 def test_info_parses_job_parameters(run_module):

@@ -10,10 +10,11 @@ answers 400 otherwise, checked here first); a ``Manual`` schedule POSTed starts 
 Location ``/api/v2.0/system/gc/{id}``.
 """
 
+import re
 import time
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import HarborError
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, job_parameters
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.schedule import (
     SCHEDULE_ARGUMENT_SPEC,
     ScheduleResource,
@@ -22,6 +23,10 @@ from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.sched
 GC_PATH = "/system/gc/schedule"
 MIN_WORKERS, MAX_WORKERS = 1, 10
 FINISHED = ("Success", "Error", "Stopped")
+LOG_TAIL_LINES = 20
+# the GC job's own log lines (src/jobservice/job/impl/gc/garbage_collection.go), in MB rounded down
+FREED_LINES = (re.compile(r"The GC job actual frees up (\d+) MB space"),
+               re.compile(r"The GC could free up (\d+) MB space"))
 GC_ARGUMENT_SPEC = dict(
     SCHEDULE_ARGUMENT_SPEC,
     delete_untagged=dict(type="bool"),
@@ -72,3 +77,25 @@ def run_gc(client, params, resource, current):
         raise HarborError("GC run %s ended with status %s; see GET /system/gc/%s/log"
                           % (run_id, run.get("job_status"), run_id), "GET", "/system/gc/%s" % run_id)
     return run
+
+
+def run_report(client, run):
+    """``freed_bytes`` and ``log_tail`` of a finished run.
+
+    Harbor's GC job checks in ``{"freed_space": bytes, "purged_blobs", "purged_manifests"}`` and its check-in
+    processor merges that into the run's ``job_parameters``; a Harbor without that only writes
+    "The GC job actual frees up N MB space." (a dry run: "The GC could free up N MB space") in the job log,
+    so the log line is the fallback (N MB, a lower bound).
+    """
+    log = client.request("GET", "/system/gc/%s/log" % run["id"]).text
+    report = {"log_tail": log.splitlines()[-LOG_TAIL_LINES:], "freed_bytes": None, "freed_bytes_source": None}
+    freed = job_parameters(run.get("job_parameters")).get("freed_space")
+    if isinstance(freed, int) and not isinstance(freed, bool):
+        report.update(freed_bytes=freed, freed_bytes_source="job_parameters")
+        return report
+    for pattern in FREED_LINES:
+        found = pattern.search(log)
+        if found:
+            report.update(freed_bytes=int(found.group(1)) * 1024 * 1024, freed_bytes_source="log")
+            break
+    return report

@@ -14,9 +14,10 @@ Quirks reproduced:
 import copy
 import json
 
-from .. import auth, spec
+from .. import auth, retention_run, spec
 from ..errors import bad_request, conflict, not_found
-from ..routing import created, json_response, ok, route
+from ..listing import list_response
+from ..routing import Response, created, json_response, ok, route
 from .schedules import valid_cron
 
 MAX_RULES = 15
@@ -131,3 +132,75 @@ def delete_retention(req):
             del project['metadata']['retention_id']
     del req.state.collections['retentions'][policy['id']]
     return ok()
+
+
+# ----------------------------------------------------------------------------------------------
+# executions (retention_run.py runs them over what the registry really holds)
+#
+# Harbor's handler answers 400 (not 404) when the policy does not exist, 201 with the Location
+# `<request path>/<execution id>` on POST, and 400 "action should be 'stop'" for any other PATCH action.
+# There is no GET of one execution: clients list the executions and pick theirs.
+
+EXECUTION_FIELDS = {'id': lambda e: e['id'], 'start_time': lambda e: e['start_time']}
+TASK_FIELDS = {'id': lambda t: t['id']}
+
+
+def _execution_policy(req, action):
+    policy = req.state.collections['retentions'].get(req.args['id'])
+    if policy is None:
+        raise bad_request('retention policy %s not found' % req.args['id'])
+    project = req.state.projects.get((policy.get('scope') or {}).get('ref'))
+    if project is not None:
+        auth.require_project(req, project, action)
+    elif not req.caller.sysadmin:
+        raise auth.deny(req.caller)
+    return policy
+
+
+def _execution(req, policy):
+    execution = req.state.collections['retention_executions'].get(req.args['eid'])
+    if execution is None or execution['policy_id'] != policy['id']:
+        raise not_found('retention execution %s not found' % req.args['eid'])
+    return execution
+
+
+@route('POST', '/retentions/{id}/executions')
+def trigger_retention_execution(req):
+    policy = _execution_policy(req, 'update')
+    execution_id = retention_run.start(req.server, policy, (req.body or {}).get('dry_run', False))
+    return created('%s/retentions/%d/executions/%d' % (spec.BASE_PATH, policy['id'], execution_id))
+
+
+@route('GET', '/retentions/{id}/executions')
+def list_retention_executions(req):
+    policy = _execution_policy(req, 'read')
+    records = req.state.find('retention_executions', policy_id=policy['id'])
+    return list_response(req, records, EXECUTION_FIELDS, '-id',
+                         lambda e: spec.render('RetentionExecution', {k: v for k, v in e.items() if k != 'stop'}))
+
+
+@route('PATCH', '/retentions/{id}/executions/{eid}')
+def operate_retention_execution(req):
+    if (req.body or {}).get('action') != 'stop':
+        raise bad_request("action should be 'stop'")
+    execution = _execution(req, _execution_policy(req, 'update'))
+    if execution['status'] == retention_run.RUNNING:
+        execution['stop'] = True
+    return ok()
+
+
+@route('GET', '/retentions/{id}/executions/{eid}/tasks')
+def list_retention_tasks(req):
+    execution = _execution(req, _execution_policy(req, 'read'))
+    records = req.state.find('retention_tasks', execution_id=execution['id'])
+    return list_response(req, records, TASK_FIELDS, 'id',
+                         lambda t: spec.render('RetentionExecutionTask', {k: v for k, v in t.items() if k != 'log'}))
+
+
+@route('GET', '/retentions/{id}/executions/{eid}/tasks/{tid}')
+def get_retention_task_log(req):
+    execution = _execution(req, _execution_policy(req, 'read'))
+    task = req.state.collections['retention_tasks'].get(req.args['tid'])
+    if task is None or task['execution_id'] != execution['id']:
+        raise not_found('retention task %s not found' % req.args['tid'])
+    return Response(200, task['log'].encode(), content_type='text/plain')
