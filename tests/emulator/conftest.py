@@ -7,6 +7,7 @@ import pytest
 import requests
 
 from tests.harbor_emulator.server import EmulatorServer
+from tests.scanner_adapter import ScannerAdapter
 
 
 class Api:
@@ -83,3 +84,11 @@ def in_process():
     yield Api(_Emulated(server), ('admin', 'Harbor12345')), server.state
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def adapter():
+    """A scanner adapter speaking Harbor's pluggable scanner API, for the scanner and scanning tests."""
+    server = ScannerAdapter().start()
+    yield server
+    server.stop()

@@ -8,13 +8,6 @@ from tests.scanner_adapter import ScannerAdapter
 
 
 @pytest.fixture
-def adapter():
-    server = ScannerAdapter().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def keyed_adapter():
     server = ScannerAdapter(api_key='s3cr3t-key').start()
     yield server

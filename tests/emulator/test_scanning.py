@@ -12,19 +12,12 @@ import pytest
 import requests
 
 from tests.oci_images import OCI_MANIFEST, build_layout, push, registry_host
-from tests.scanner_adapter import REPORT_TYPE, ScannerAdapter
+from tests.scanner_adapter import REPORT_TYPE
 from tests.webhook_receiver import WebhookReceiver
 
 CRITICAL = {'id': 'CVE-2026-0001', 'package': 'openssl', 'version': '3.0.1', 'fix_version': '3.0.9',
             'severity': 'Critical', 'description': 'remote code execution'}
 LOW = {'id': 'CVE-2026-0002', 'package': 'zlib', 'version': '1.2', 'severity': 'Low'}
-
-
-@pytest.fixture
-def adapter():
-    server = ScannerAdapter().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -60,6 +60,17 @@ def _free_port():
         return sock.getsockname()[1]
 
 
+def stop_process(process, timeout=10):
+    """Terminate a child process that may still run, and kill it when it does not end within `timeout`."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class Backend:
     """One `docker-registry serve` process, started lazily, with filesystem storage in `root`.
 
@@ -142,13 +153,7 @@ class Backend:
         return result.stdout + result.stderr
 
     def _stop_process(self):
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        stop_process(self._process)
         self._process = None
 
     def reset(self):

@@ -17,6 +17,8 @@ import urllib.request
 
 import pytest
 
+from .distribution import stop_process
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 READ_METHODS = frozenset(('GET', 'HEAD'))
 
@@ -73,13 +75,7 @@ class EmulatorProcess:
         return self
 
     def stop(self):
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        stop_process(self._process)
         if self._process is not None:
             self._process.stdout.close()
         if self._stderr is not None:

@@ -252,6 +252,12 @@ def test_backup_writes_a_complete_verifiable_set(site):
 
 
 def test_a_killed_backup_leaves_no_set_that_passes_verification(site):
+    # first a small change, which the next successful backup records (test below): pushed now, because the
+    # killed run leaves Harbor read-only, and a read-only Harbor refuses pushes
+    emulator = types.SimpleNamespace(url=site.url, admin=site.admin)
+    layout = os.path.join(site.base, "layout")
+    oci_images.build_layout(layout, "v3", layers=1, layer_size=16 * 1024)
+    oci_images.push(layout, "v3", emulator, "library/app")
     sets = site.sets()
     fd, vars_file = _vars_file(site.base, site.backup_vars())
     proc = subprocess.Popen(["ansible-playbook", "-i", os.path.join(REPO_ROOT, "tests", "integration", "inventory.ini"),  # pylint: disable=consider-using-with
@@ -269,6 +275,8 @@ def test_a_killed_backup_leaves_no_set_that_passes_verification(site):
     partial = glob.glob(os.path.join(site.backups, "sets", ".partial-*"))
     assert len(partial) == 1 and site.sets() == sets
     assert site.read_only() is True  # nothing can switch back a SIGKILLed run; the next backup does (below)
+    with pytest.raises(RuntimeError, match="read only mode"):
+        oci_images.push(layout, "v3", emulator, "library/app", dest_tag="v3-frozen")
     # the restore's verification refuses it, naming it
     proc = subprocess.run([sys.executable, os.path.join(REPO_ROOT, "roles", "harbor_backup", "files", "harbor_backup_tool.py"),
                            "verify", "--set-dir", partial[0], "--staging", os.path.join(site.base, "staging"),
@@ -279,10 +287,6 @@ def test_a_killed_backup_leaves_no_set_that_passes_verification(site):
 
 
 def test_a_second_backup_after_a_small_change_adds_little(site):
-    emulator = types.SimpleNamespace(url=site.url, admin=site.admin)
-    layout = os.path.join(site.base, "layout")
-    oci_images.build_layout(layout, "v3", layers=1, layer_size=16 * 1024)
-    oci_images.push(layout, "v3", emulator, "library/app")
     time.sleep(1.1)  # set names have a one-second resolution
     run = site.play(BACKUP_PLAYBOOK, site.backup_vars())
     assert run.succeeded, run.output[-20000:]
@@ -409,6 +413,8 @@ def test_restore_after_destroying_everything_brings_it_all_back(site):
     with open(os.path.join(site.install, "harbor.yml")) as handle:
         assert yaml.safe_load(handle) == site.config
     assert os.path.exists(os.path.join(site.install, "certs", "harbor.key"))
+    # the dump was taken read-only (read_only lives in the database): the restore put it back as before the backup
+    assert site.read_only() is False
     # the secret key is back: the registry credential stored encrypted in the database decrypts
     assert _session().post(site.api + "/registries/ping", json={"id": site.registry_id}, timeout=30).status_code == 200
     # every blob through /v2/ by digest
