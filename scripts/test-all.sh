@@ -48,7 +48,10 @@ PY
 # pytest exits 5 when it collects nothing, a failed stage here; a run whose every
 # test was skipped fails too (checked from the JUnit report below).
 rm -f "$junit_xml"
-run_stage pytest "$python" -m pytest tests --junitxml="$junit_xml"
+# Two pytest-xdist workers (PYTEST_WORKERS to change it; 0 runs in this process): most time goes to
+# ansible-playbook runs, which use one core each. --dist loadfile keeps every file on one worker, in order:
+# some files share a module-scoped site whose tests build on each other, or run molecule scenarios.
+run_stage pytest "$python" -m pytest tests -n "${PYTEST_WORKERS:-2}" --dist loadfile --junitxml="$junit_xml"
 run_stage lint scripts/lint.sh
 run_stage sanity scripts/ansible-test-sanity.sh
 run_stage build scripts/build-install.sh
