@@ -14,6 +14,7 @@ Private to the collection (leading underscore): no compatibility promise to othe
 - typed errors that carry the method, path, status and Harbor's own message, never a credential.
 """
 
+import time
 import traceback
 from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import quote, urlsplit
@@ -132,6 +133,27 @@ def q_value(value):
     if "," in value:
         raise ValueError("Harbor's q query cannot match a value that contains a comma: %r" % value)
     return quote(value, safe="")
+
+
+def _clock():
+    """Seconds for poll's deadline (tests replace it)."""
+    return time.time()
+
+
+def poll(read, finished, timeout, timed_out, delay=1.0, max_delay=None):
+    """Call ``read()`` until ``finished(value)``, sleeping ``delay`` seconds between calls (doubled up to
+    ``max_delay`` when given); return the last value. After ``timeout`` seconds without a finished value,
+    raise the HarborError that ``timed_out(value)`` builds. The one wait loop of every ``wait`` option."""
+    deadline = _clock() + timeout
+    value = read()
+    while not finished(value):
+        if _clock() > deadline:
+            raise timed_out(value)
+        time.sleep(delay)
+        if max_delay:
+            delay = min(delay * 2, max_delay)
+        value = read()
+    return value
 
 
 def id_from_location(location):

@@ -132,9 +132,7 @@ executions:
       total: 12
 """
 
-import time
-
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import HarborError
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import HarborError, poll
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import HarborModule
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
 
@@ -143,20 +141,22 @@ RUNNING = "InProgress"
 
 
 def _wait(module, client, execution_ids):
-    deadline = time.time() + module.params["wait_timeout"]
     executions = {}
     pending = list(execution_ids)
-    while pending:
+
+    def read():
         for execution_id in list(pending):
             execution = client.get("/replication/executions/%s" % execution_id)
             executions[execution_id] = execution
             if execution.get("status") != RUNNING:
                 pending.remove(execution_id)
-        if pending:
-            if time.time() > deadline:
-                raise HarborError("execution(s) %s of policy %r still running after wait_timeout=%ss"
-                                  % (", ".join(str(i) for i in pending), module.params["policy"], module.params["wait_timeout"]))
-            time.sleep(POLL_SECONDS)
+        return pending
+
+    poll(read, lambda still: not still, module.params["wait_timeout"],
+         lambda still: HarborError("execution(s) %s of policy %r still running after wait_timeout=%ss"
+                                   % (", ".join(str(i) for i in still), module.params["policy"],
+                                      module.params["wait_timeout"])),
+         delay=POLL_SECONDS)
     return [executions[i] for i in execution_ids]
 
 

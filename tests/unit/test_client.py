@@ -227,3 +227,15 @@ def test_unreachable_url_is_a_transport_error():
         client.get("/ping")
     assert "cannot reach Harbor at http://127.0.0.1:%d" % port in str(caught.value)
     assert caught.value.status is None
+
+
+def test_poll_reads_until_finished_with_backoff_and_times_out(monkeypatch):
+    sleeps = []
+    monkeypatch.setattr(_client.time, "sleep", sleeps.append)
+    values = iter(["Running", "Running", "Running", "Success"])
+    assert _client.poll(lambda: next(values), lambda v: v == "Success", 60, None, delay=0.5, max_delay=1.5) == "Success"
+    assert sleeps == [0.5, 1.0, 1.5]
+    clock = iter([0, 1, 20])
+    monkeypatch.setattr(_client, "_clock", lambda: next(clock))
+    with pytest.raises(_client.HarborError, match="still Running"):
+        _client.poll(lambda: "Running", lambda v: v == "Success", 10, lambda v: _client.HarborError("still " + v))

@@ -6,7 +6,7 @@
 
 import pytest
 
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources import scan as scan_resource
+from ansible_collections.harbor_ops.harbor.plugins.module_utils import _client
 from ansible_collections.harbor_ops.harbor.plugins.modules import harbor_scan
 
 from .http_script import Call
@@ -21,7 +21,7 @@ QUERY = {"with_scan_overview": "true", "with_tag": "true"}
 
 @pytest.fixture(autouse=True)
 def no_sleep(monkeypatch):
-    monkeypatch.setattr(scan_resource.time, "sleep", lambda seconds: None)  # the time module itself
+    monkeypatch.setattr(_client.time, "sleep", lambda seconds: None)  # the time module itself
 
 
 def artifact(status=None, report_id="r1", **summary):
@@ -126,7 +126,7 @@ def test_missing_artifact_fails_clearly(run_module):
 
 def test_wait_timeout(run_module, monkeypatch):
     readings = [0]
-    monkeypatch.setattr(scan_resource, "_now", lambda: readings.pop(0) if readings else 100)
+    monkeypatch.setattr(_client, "_clock", lambda: readings.pop(0) if readings else 100)
     calls = [found(), Call("POST", ARTIFACT + "/scan", status=202), found("Running", report_id="r2")]
     result, dummy = run_module(harbor_scan.main, dict(ARGS, wait_timeout=15), calls)
     assert result["failed"] is True and "did not finish within wait_timeout=15s" in result["msg"]

@@ -11,9 +11,8 @@ Location ``/api/v2.0/system/gc/{id}``.
 """
 
 import re
-import time
 
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import HarborError
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import HarborError, poll
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, job_parameters
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.schedule import (
     SCHEDULE_ARGUMENT_SPEC,
@@ -65,17 +64,15 @@ def run_gc(client, params, resource, current):
     run_id, dummy = client.post(GC_PATH, resource.manual_body(params, current))
     if run_id is None:
         raise HarborError("Harbor started a GC run but gave no Location to follow", "POST", GC_PATH)
-    run = client.get("/system/gc/%s" % run_id)
-    deadline = time.time() + params["wait_timeout"]
-    while params["wait"] and (run or {}).get("job_status") not in FINISHED:
-        if time.time() > deadline:
-            raise HarborError("GC run %s did not finish within wait_timeout=%ss (status %s)"
-                              % (run_id, params["wait_timeout"], run.get("job_status")), "GET", "/system/gc/%s" % run_id)
-        time.sleep(1)
-        run = client.get("/system/gc/%s" % run_id)
-    if params["wait"] and run.get("job_status") != "Success":
+    path = "/system/gc/%s" % run_id
+    if not params["wait"]:
+        return client.get(path)
+    run = poll(lambda: client.get(path), lambda r: (r or {}).get("job_status") in FINISHED, params["wait_timeout"],
+               lambda r: HarborError("GC run %s did not finish within wait_timeout=%ss (status %s)"
+                                     % (run_id, params["wait_timeout"], r.get("job_status")), "GET", path))
+    if run.get("job_status") != "Success":
         raise HarborError("GC run %s ended with status %s; see GET /system/gc/%s/log"
-                          % (run_id, run.get("job_status"), run_id), "GET", "/system/gc/%s" % run_id)
+                          % (run_id, run.get("job_status"), run_id), "GET", path)
     return run
 
 

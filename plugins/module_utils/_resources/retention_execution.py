@@ -16,9 +16,7 @@ Harbor's rules followed here (API_FACTS section 5, and Harbor's retention handle
   policy with such a rule is refused here before anything is started.
 """
 
-import time
-
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import HarborError, path_param
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import HarborError, path_param, poll
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.project import existing_project
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.retention import TEMPLATES
@@ -97,16 +95,12 @@ def _find_execution(client, policy_id, execution_id):
 
 
 def wait_for(client, params, policy_id, execution_id):
-    deadline = time.time() + params["wait_timeout"]
-    execution = _find_execution(client, policy_id, execution_id)
-    while execution.get("status") not in FINISHED:
-        if time.time() > deadline:
-            raise HarborError("retention execution %s still %s after wait_timeout=%ss"
-                              % (execution_id, execution.get("status"), params["wait_timeout"]),
-                              "GET", "/retentions/%s/executions" % policy_id)
-        time.sleep(POLL_SECONDS)
-        execution = _find_execution(client, policy_id, execution_id)
-    return execution
+    return poll(lambda: _find_execution(client, policy_id, execution_id), lambda e: e.get("status") in FINISHED,
+                params["wait_timeout"],
+                lambda e: HarborError("retention execution %s still %s after wait_timeout=%ss"
+                                      % (execution_id, e.get("status"), params["wait_timeout"]),
+                                      "GET", "/retentions/%s/executions" % policy_id),
+                delay=POLL_SECONDS)
 
 
 def repositories(client, policy_id, execution_id):

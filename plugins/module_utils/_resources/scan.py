@@ -12,13 +12,13 @@ sends no write.
 """
 
 import re
-import time
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import (
     HarborError,
     NotFound,
     PreconditionFailed,
     path_param,
+    poll,
     repository_param,
 )
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
@@ -104,26 +104,21 @@ def get_artifact(client, project, repository, reference):
                           exc.method, exc.path, exc.status, exc.code)
 
 
-def _now():
-    return time.time()
-
-
 def wait_for_report(client, project, repository, reference, params, previous_report=None):
     """Poll the artifact until its report is finished (and is not ``previous_report``); returns the artifact."""
-    deadline = _now() + params["wait_timeout"]
-    delay = 0.2
-    while True:
-        artifact = get_artifact(client, project, repository, reference)
+    def finished(artifact):
         dummy, summary = report_summary(artifact)
         fresh = previous_report is None or summary.get("report_id") != previous_report
-        if fresh and summary.get("scan_status") in FINISHED:
-            return artifact
-        if _now() > deadline:
-            raise HarborError("the scan of %s/%s@%s did not finish within wait_timeout=%ss (scan_status %s)"
-                              % (project, repository, reference, params["wait_timeout"], summary.get("scan_status")),
-                              "GET", artifact_path(project, repository, reference))
-        time.sleep(delay)
-        delay = min(delay * 2, 2.0)
+        return fresh and summary.get("scan_status") in FINISHED
+
+    def timed_out(artifact):
+        return HarborError("the scan of %s/%s@%s did not finish within wait_timeout=%ss (scan_status %s)"
+                           % (project, repository, reference, params["wait_timeout"],
+                              report_summary(artifact)[1].get("scan_status")),
+                           "GET", artifact_path(project, repository, reference))
+
+    return poll(lambda: get_artifact(client, project, repository, reference), finished, params["wait_timeout"],
+                timed_out, delay=0.2, max_delay=2.0)
 
 
 def run_scan(client, params, check_mode, want_diff=False):
