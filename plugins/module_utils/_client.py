@@ -35,6 +35,7 @@ PAGE_SIZE = 100  # Harbor's maximum; a larger page_size is answered with 422
 RETRY_STATUSES = (502, 503, 504)
 SAFE_TO_REPEAT = frozenset(("GET", "HEAD", "PUT", "DELETE"))
 NAME_HEADER = {"X-Is-Resource-Name": "true"}
+TEXT_HEADER = {"Accept": "text/plain"}
 
 
 class HarborError(Exception):
@@ -259,6 +260,11 @@ class HarborClient(object):
 
     def get(self, path, params=None, headers=None):
         return self._json(self.request("GET", path, params=params, headers=headers))
+
+    def get_text(self, path, params=None):
+        """A plain-text answer, such as a job log. Harbor's log endpoints produce ``text/plain``; asked with the
+        session's ``Accept: application/json`` they answer the same text as one JSON-quoted string."""
+        return self.request("GET", path, params=params, headers=TEXT_HEADER).text
 
     def get_or_none(self, path, params=None, headers=None):
         """GET that answers None when Harbor says 404: a lookup's 'absent'."""

@@ -44,6 +44,9 @@ options:
   dry_run:
     description:
       - Only report what GC would free. Harbor's default is V(false).
+      - For a schedule, Harbor stores O(dry_run) but C(GET /system/gc/schedule) never shows it. The module reads it
+        from the newest run the schedule started; until one has run it cannot tell, does not compare O(dry_run) and
+        warns (RV(schedule_dry_run) is V(null)).
     type: bool
   run_now:
     description:
@@ -99,19 +102,31 @@ RETURN = r"""
 gc_schedule:
   description:
     - The GC schedule as Harbor returns it after the change (C(GET /system/gc/schedule)); V({}) when none.
-    - C(job_parameters) is a JSON string, as Harbor sends it.
+    - C(job_parameters) is a JSON string, as Harbor sends it, and C(job_kind) holds the cron.
+    - Harbor never shows the schedule's C(dry_run) here, although it stores it and applies it to every scheduled
+      run; see RV(schedule_dry_run).
   returned: always
   type: dict
   sample:
     id: 3
-    job_name: GARBAGE_COLLECTION
-    job_kind: SCHEDULE
-    job_parameters: '{"delete_untagged":true,"dry_run":false,"time_window":2,"workers":4}'
+    job_kind: "0 0 2 * * 6"
+    job_parameters: '{"delete_tag":false,"delete_untagged":true,"workers":4}'
+    job_status: Running
     schedule:
       type: Custom
       cron: "0 0 2 * * 6"
+      next_scheduled_time: "2026-11-28T02:00:00.000Z"
     creation_time: "2026-11-23T10:12:44.512Z"
     update_time: "2026-11-23T10:12:44.512Z"
+schedule_dry_run:
+  description:
+    - Whether the GC schedule is a dry run, as recorded by the newest run the schedule started (C(GET /system/gc),
+      C(job_kind=SCHEDULE), created after the schedule).
+    - V(null) when no scheduled run since the schedule was set tells. O(dry_run) is then not compared (a warning
+      says so), and a schedule this task writes for another reason is sent with O(dry_run), else with V(false).
+  returned: always
+  type: bool
+  sample: false
 gc_run:
   description: The GC run started by O(run_now) (C(GET /system/gc/{id})).
   returned: when O(run_now) is true and not in check mode
@@ -120,10 +135,11 @@ gc_run:
     id: 12
     job_name: GARBAGE_COLLECTION
     job_kind: MANUAL
-    job_parameters: '{"delete_untagged":true,"dry_run":false,"time_window":2,"workers":1}'
+    job_parameters: '{"delete_tag":false,"delete_untagged":true,"dry_run":false,"freed_space":35651584,"purged_blobs":28,"purged_manifests":14,"time_window":2,"workers":1}'
     job_status: Success
     schedule:
       type: Manual
+      next_scheduled_time: "0001-01-01T00:00:00.000Z"
 freed_bytes:
   description:
     - Bytes the run freed (a dry run, would free), from the C(freed_space) that Harbor's GC job records in the run's
@@ -166,6 +182,9 @@ def apply(module):
         result = {"changed": False, "gc_schedule": resource.find(module.client, params)}
     else:
         result = ensure(module, resource)
+    for warning in resource.warnings:
+        module.warn(warning)
+    result["schedule_dry_run"] = resource.schedule_dry_run
     if params["run_now"]:
         result["changed"] = True
         if not module.check_mode:

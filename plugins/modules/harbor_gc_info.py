@@ -44,16 +44,19 @@ EXAMPLES = r"""
 
 RETURN = r"""
 gc_schedule:
-  description: The GC schedule, with C(parameters) parsed from C(job_parameters); V({}) when nothing is scheduled.
+  description:
+    - The GC schedule, with C(parameters) parsed from C(job_parameters); V({}) when nothing is scheduled.
+    - C(job_kind) holds the cron. Harbor does not show the schedule's C(dry_run) (nor C(time_window), which it
+      sets when a run starts); the C(parameters) of the RV(gc_runs) with C(job_kind=SCHEDULE) show what the
+      schedule ran with.
   returned: always
   type: dict
   sample:
     id: 3
-    job_name: GARBAGE_COLLECTION
-    job_kind: SCHEDULE
-    job_parameters: '{"delete_untagged":true,"dry_run":false,"time_window":2,"workers":4}'
-    parameters: {delete_untagged: true, dry_run: false, time_window: 2, workers: 4}
-    schedule: {type: Custom, cron: "0 0 2 * * 6"}
+    job_kind: "0 0 2 * * 6"
+    job_parameters: '{"delete_tag":false,"delete_untagged":true,"workers":4}'
+    parameters: {delete_tag: false, delete_untagged: true, workers: 4}
+    schedule: {type: Custom, cron: "0 0 2 * * 6", next_scheduled_time: "2026-11-28T02:00:00.000Z"}
 gc_runs:
   description: The most recent GC runs, newest first, each with C(parameters) parsed from C(job_parameters).
   returned: always
@@ -64,9 +67,10 @@ gc_runs:
       job_name: GARBAGE_COLLECTION
       job_kind: MANUAL
       job_status: Success
-      job_parameters: '{"delete_untagged":false,"dry_run":false,"time_window":2,"workers":1}'
-      parameters: {delete_untagged: false, dry_run: false, time_window: 2, workers: 1}
-      schedule: {type: Manual}
+      job_parameters: '{"delete_tag":false,"delete_untagged":false,"dry_run":false,"freed_space":0,"purged_blobs":0,"purged_manifests":0,"time_window":2,"workers":1}'
+      parameters: {delete_tag: false, delete_untagged: false, dry_run: false, freed_space: 0, purged_blobs: 0,
+                   purged_manifests: 0, time_window: 2, workers: 1}
+      schedule: {type: Manual, next_scheduled_time: "0001-01-01T00:00:00.000Z"}
       creation_time: "2026-11-23T10:12:44.512Z"
       update_time: "2026-11-23T10:13:02.100Z"
 """

@@ -164,7 +164,7 @@ def _failed_tasks(client, execution_id):
     tasks = client.paginate("/replication/executions/%s/tasks" % execution_id, {"status": "Failed"})
     for task in tasks:
         try:
-            task["log"] = client.request("GET", "/replication/executions/%s/tasks/%s/log" % (execution_id, task["id"])).text
+            task["log"] = client.get_text("/replication/executions/%s/tasks/%s/log" % (execution_id, task["id"]))
         except HarborError as exc:
             task["log"] = "(log not available: %s)" % exc
     return tasks

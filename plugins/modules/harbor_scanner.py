@@ -109,6 +109,8 @@ RETURN = r"""
 scanner:
   description:
     - The registration as Harbor returns it after the change (C(GET /scanners/{uuid})); Harbor never returns the credential.
+    - Harbor fills in the adapter's C(adapter), C(vendor) and C(version) only for a project's scanner
+      (C(GET /projects/{name}/scanner)); C(GET /scanners/{uuid}/metadata) names the adapter of any registration.
     - V(null) after removal and when a scanner would be registered in check mode.
   returned: always
   type: dict
@@ -123,10 +125,7 @@ scanner:
     is_default: true
     skip_certVerify: false
     use_internal_addr: false
-    adapter: Grype
-    vendor: Anchore
-    version: 0.80.0
-    health: healthy
+    capabilities: {support_vulnerability: true, support_sbom: false}
 """
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import HarborModule, ensure

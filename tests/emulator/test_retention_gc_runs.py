@@ -133,6 +133,12 @@ def test_thirty_tags_dry_run_then_real_run_then_gc(harbor_emulator, pushed):
     text = api.get('/system/gc/%d/log' % run['id']).text
     assert '28 blobs and 14 manifests are actually deleted' in text
     assert 'The GC job actual frees up 0 MB space.' in text
+    # a text/plain operation: asked for JSON, Harbor answers the same text as one JSON string (real v2.15.2)
+    as_json = api.get('/system/gc/%d/log' % run['id'], headers={'Accept': 'application/json'})
+    assert as_json.headers['Content-Type'].startswith('application/json') and as_json.json() == text
+    for accept in ('text/plain', '*/*', 'application/json, text/plain', 'text/*;q=0.9, application/json;q=0.5'):
+        plain = api.get('/system/gc/%d/log' % run['id'], headers={'Accept': accept})
+        assert plain.headers['Content-Type'].startswith('text/plain') and plain.text == text, accept
     for tag in gone:
         assert _blob_status(api, harbor_emulator, layer[tag]) == 404
     for tag in kept:

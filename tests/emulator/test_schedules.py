@@ -12,7 +12,12 @@ def test_gc_schedule_empty_body_then_job_parameters_json_string(api):
     schedule = api.get('/system/gc/schedule').json()
     assert (schedule['schedule']['type'], schedule['schedule']['cron']) == ('Custom', '0 0 2 * * 6')
     assert isinstance(schedule['job_parameters'], str)
-    assert json.loads(schedule['job_parameters']) == {'delete_untagged': True, 'workers': 4, 'time_window': 2}
+    # real v2.15.2: job_kind holds the cron; the parameters are the schedule's extras, never dry_run or time_window
+    assert schedule['job_kind'] == '0 0 2 * * 6' and 'job_name' not in schedule
+    assert json.loads(schedule['job_parameters']) == {'delete_untagged': True, 'delete_tag': False, 'workers': 4}
+    body['parameters']['dry_run'] = True
+    assert api.put('/system/gc/schedule', json=body).status_code == 200
+    assert 'dry_run' not in json.loads(api.get('/system/gc/schedule').json()['job_parameters'])
     assert api.put('/system/gc/schedule', json={'schedule': {'type': 'None'}}).status_code == 200
     assert api.get('/system/gc/schedule').content == b''
 

@@ -89,10 +89,12 @@ def test_ldap_usergroup_needs_the_directory(api, harbor_emulator):
     seed_ldap(harbor_emulator, dn, 'devs')
     response = api.post('/usergroups', json={'group_type': 1, 'ldap_group_dn': dn})
     assert response.status_code == 201
-    group = api.get(response.headers['Location'][len('/api/v2.0'):]).json()
+    gid = int(response.headers['Location'].rsplit('/', 1)[-1])
+    group = api.get('/usergroups/%d' % gid).json()
     assert group['group_name'] == 'devs'  # taken from the directory
+    assert 'id' not in group  # real v2.15.2: GET /usergroups/{id} has no id; the listing has it
+    assert [g['id'] for g in api.get('/usergroups').json() if g['group_name'] == 'devs'] == [gid]
     assert api.post('/usergroups', json={'group_type': 1, 'ldap_group_dn': dn.upper()}).status_code == 409
-    gid = group['id']
     assert api.put('/usergroups/%d' % gid, json={'group_name': 'developers', 'group_type': 3}).status_code == 200
     renamed = api.get('/usergroups/%d' % gid).json()
     assert renamed['group_name'] == 'developers' and renamed['group_type'] == 1

@@ -119,6 +119,49 @@ def json_response(obj, status=200, headers=None):
     return Response(status, json.dumps(obj, sort_keys=True, separators=(',', ':')).encode(), headers=headers)
 
 
+def negotiate(accept, offers):
+    """The media type go-openapi's runtime picks (``middleware/negotiate.go``, NegotiateContentType): with no
+    Accept header the first offer; otherwise the best q, an exact match beating ``type/*`` beating ``*/*``,
+    the earlier offer winning ties."""
+    specs = []
+    for part in (accept or '').split(','):
+        fields = [f.strip() for f in part.split(';')]
+        if not fields[0]:
+            continue
+        q = 1.0
+        for field in fields[1:]:
+            if field.startswith('q='):
+                try:
+                    q = float(field[2:])
+                except ValueError:
+                    q = 0.0
+        specs.append((fields[0].lower(), q))
+    if not specs:
+        return offers[0]
+    best, best_q, best_wild = '', -1.0, 3
+    for offer in offers:
+        for value, q in specs:
+            if q == 0.0 or q < best_q:
+                continue
+            if value == '*/*':
+                wild, matches = 2, True
+            elif value.endswith('/*'):
+                wild, matches = 1, offer.startswith(value[:-1])
+            else:
+                wild, matches = 0, value == offer
+            if matches and (q > best_q or best_wild > wild):
+                best, best_q, best_wild = offer, q, wild
+    return best
+
+
+def text_response(req, text):
+    """An operation that ``produces: text/plain`` (job logs, ping). Harbor's API also offers its default
+    producer, JSON, so a caller that asks for ``application/json`` gets the text as one JSON string."""
+    if negotiate(req.headers.get('Accept'), ('text/plain', 'application/json')) == 'application/json':
+        return Response(200, json.dumps(text).encode())
+    return Response(200, text.encode(), content_type='text/plain')
+
+
 def ok():
     """Harbor's update/delete answer: 200 with an empty body."""
     return Response(200)

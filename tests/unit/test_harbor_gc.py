@@ -14,10 +14,28 @@ BASE = "/api/v2.0"
 SCHEDULE = BASE + "/system/gc/schedule"
 
 
+CREATED = "2026-11-23T10:12:44.512Z"
+
+
 def stored(kind="Custom", cron="0 0 2 * * 6", **parameters):
-    params = dict({"delete_untagged": False, "dry_run": False, "time_window": 2, "workers": 1}, **parameters)
-    return {"id": 3, "job_name": "GARBAGE_COLLECTION", "job_kind": "SCHEDULE", "job_parameters": json.dumps(params),
-            "schedule": {"type": kind, "cron": cron}}
+    """A schedule as real Harbor v2.15.2 shows it: job_kind holds the cron, no dry_run, no time_window."""
+    params = dict({"delete_tag": False, "delete_untagged": False, "workers": 1}, **parameters)
+    return {"id": 3, "job_kind": cron, "job_parameters": json.dumps(params), "job_status": "Running",
+            "schedule": {"type": kind, "cron": cron, "next_scheduled_time": "2026-11-28T02:00:00.000Z"},
+            "creation_time": CREATED, "update_time": CREATED}
+
+
+def scheduled_run(dry_run, created="2026-11-28T02:00:01.100Z", kind="SCHEDULE"):
+    return {"id": 40, "job_name": "GARBAGE_COLLECTION", "job_kind": kind, "job_status": "Success",
+            "job_parameters": json.dumps({"delete_tag": False, "delete_untagged": True, "dry_run": dry_run,
+                                          "time_window": 2, "workers": 4}),
+            "creation_time": created}
+
+
+def history(*runs):
+    """The look-up of the newest runs, which tells the schedule's dry_run."""
+    return Call("GET", BASE + "/system/gc", query={"page": "1", "page_size": "10", "sort": "-creation_time"},
+                answer=list(runs))
 
 
 def empty():
@@ -40,27 +58,61 @@ def test_create_schedule_from_empty_body(run_module):
 def test_second_run_compares_job_parameters_and_sends_nothing(run_module):
     result, http = run_module(harbor_gc.main, {"schedule": "Custom", "cron": "0 2 * * 6", "delete_untagged": True,
                                                "workers": 4, "dry_run": False},
-                              [Call("GET", SCHEDULE, answer=stored(delete_untagged=True, workers=4))])
-    assert result["changed"] is False and len(http.sent) == 1
+                              [Call("GET", SCHEDULE, answer=stored(delete_untagged=True, workers=4)),
+                               history(scheduled_run(False))])
+    assert result["changed"] is False and len(http.sent) == 2
+    assert result["schedule_dry_run"] is False and not result.get("warnings")
+
+
+def test_a_hidden_dry_run_schedule_is_found_by_its_last_run_and_corrected(run_module):
+    body = {"schedule": {"type": "Custom", "cron": "0 0 2 * * 6"},
+            "parameters": {"delete_untagged": True, "workers": 4, "dry_run": False}}
+    calls = [Call("GET", SCHEDULE, answer=stored(delete_untagged=True, workers=4)),
+             history(scheduled_run(True), scheduled_run(False, created="2026-11-20T02:00:00.000Z")),
+             Call("PUT", SCHEDULE, body=body), Call("GET", SCHEDULE, answer=stored(delete_untagged=True, workers=4))]
+    result, dummy = run_module(harbor_gc.main, {"schedule": "Custom", "cron": "0 2 * * 6", "delete_untagged": True,
+                                                "workers": 4, "dry_run": False}, calls, diff=True)
+    assert result["changed"] is True
+    assert result["diff"] == {"before": {"dry_run": True}, "after": {"dry_run": False}}
+
+
+def test_dry_run_unknown_is_not_compared_and_says_so(run_module):
+    # only a manual run and a scheduled run from before the schedule was set: neither tells
+    calls = [Call("GET", SCHEDULE, answer=stored(workers=4)),
+             history(scheduled_run(True, kind="MANUAL"), scheduled_run(True, created="2026-11-01T02:00:00.000Z"))]
+    result, http = run_module(harbor_gc.main, {"workers": 4, "dry_run": True}, calls)
+    assert result["changed"] is False and result["schedule_dry_run"] is None
+    assert [w for w in result["warnings"] if "dry_run=True was not compared" in json.dumps(w)]
+    assert [line.split()[0] for line in http.sent] == ["GET", "GET"]
+
+
+def test_dry_run_unknown_is_sent_when_the_schedule_is_written_anyway(run_module):
+    body = {"schedule": {"type": "Custom", "cron": "0 0 2 * * 6"},
+            "parameters": {"delete_untagged": False, "workers": 2, "dry_run": True}}
+    calls = [Call("GET", SCHEDULE, answer=stored(workers=4)), history(),
+             Call("PUT", SCHEDULE, body=body), Call("GET", SCHEDULE, answer=stored(workers=2))]
+    result, dummy = run_module(harbor_gc.main, {"workers": 2, "dry_run": True}, calls, diff=True)
+    assert result["diff"] == {"before": {"workers": 4, "dry_run": None}, "after": {"workers": 2, "dry_run": True}}
 
 
 def test_daily_gets_the_ui_cron(run_module):
     result, dummy = run_module(harbor_gc.main, {"schedule": "Daily"},
-                               [Call("GET", SCHEDULE, answer=stored("Daily", "0 0 0 * * *"))])
+                               [Call("GET", SCHEDULE, answer=stored("Daily", "0 0 0 * * *")), history()])
     assert result["changed"] is False
 
 
 def test_update_sends_whole_schedule_diff_shows_only_change(run_module):
     body = {"schedule": {"type": "Custom", "cron": "0 0 2 * * 6"},
             "parameters": {"delete_untagged": True, "workers": 2, "dry_run": False}}
-    calls = [Call("GET", SCHEDULE, answer=stored(delete_untagged=True, workers=4)), Call("PUT", SCHEDULE, body=body),
+    calls = [Call("GET", SCHEDULE, answer=stored(delete_untagged=True, workers=4)), history(), Call("PUT", SCHEDULE, body=body),
              Call("GET", SCHEDULE, answer=stored(delete_untagged=True, workers=2))]
     result, dummy = run_module(harbor_gc.main, {"workers": 2}, calls, diff=True)
     assert result["diff"] == {"before": {"workers": 4}, "after": {"workers": 2}}
 
 
 def test_none_removes_schedule_and_is_idempotent(run_module):
-    calls = [Call("GET", SCHEDULE, answer=stored()), Call("PUT", SCHEDULE, body={"schedule": {"type": "None"}}), empty()]
+    calls = [Call("GET", SCHEDULE, answer=stored()), history(), Call("PUT", SCHEDULE, body={"schedule": {"type": "None"}}),
+             empty()]
     result, dummy = run_module(harbor_gc.main, {"schedule": "None", "workers": 3}, calls)
     assert result["changed"] is True and result["gc_schedule"] == {}
     result, http = run_module(harbor_gc.main, {"schedule": "None", "workers": 3}, [empty()])
@@ -93,7 +145,7 @@ def test_custom_needs_cron(run_module):
 def test_run_now_waits_for_success(run_module, monkeypatch):
     monkeypatch.setattr("time.sleep", lambda seconds: None)
     run = {"id": 12, "job_status": "Running", "schedule": {"type": "Manual"}}
-    calls = [Call("GET", SCHEDULE, answer=stored(workers=3)),
+    calls = [Call("GET", SCHEDULE, answer=stored(workers=3)), history(),
              Call("POST", SCHEDULE, status=201, headers={"Location": "/api/v2.0/system/gc/12"},
                   body={"schedule": {"type": "Manual"},
                         "parameters": {"delete_untagged": True, "workers": 3, "dry_run": False}}),

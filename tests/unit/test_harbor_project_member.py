@@ -71,7 +71,7 @@ def test_ldap_group_created_first_then_added_by_id(run_module):
     calls = [project(), groups([{"id": 1, "group_name": "other", "group_type": 1, "ldap_group_dn": "cn=other,dc=x"}]),
              Call("POST", BASE + "/usergroups", status=201, headers={"Location": "/api/v2.0/usergroups/4"},
                   body={"group_type": 1, "ldap_group_dn": DN}),
-             Call("GET", BASE + "/usergroups/4", answer={"id": 4, "group_name": "devs", "group_type": 1, "ldap_group_dn": DN}),
+             Call("GET", BASE + "/usergroups/4", answer={"group_name": "devs", "group_type": 1, "ldap_group_dn": DN}),
              Call("POST", BASE + "/projects/team/members", status=201, headers={"Location": "/api/v2.0/projects/3/members/11"},
                   body={"role_id": 2, "member_group": {"id": 4}}),
              Call("GET", BASE + "/projects/team/members/11", answer=member(11, "devs", "g", 4))]
@@ -122,14 +122,14 @@ def test_missing_project_is_clear(run_module):
 def test_usergroup_rename_ldap_and_create_oidc(run_module):
     calls = [groups([{"id": 4, "group_name": "devs", "group_type": 1, "ldap_group_dn": DN}]),
              Call("PUT", BASE + "/usergroups/4", body={"group_name": "developers"}),
-             Call("GET", BASE + "/usergroups/4", answer={"id": 4, "group_name": "developers", "group_type": 1})]
+             Call("GET", BASE + "/usergroups/4", answer={"group_name": "developers", "group_type": 1})]
     result, dummy = run_module(usergroup_main, {"type": "ldap", "ldap_dn": DN.upper(), "name": "developers"}, calls,
                                diff=True)
     assert result["diff"] == {"before": {"name": "devs"}, "after": {"name": "developers"}}
     calls = [groups([{"id": 2, "group_name": "ops", "group_type": 2}], {"group_name": "ops", "page": "1", "page_size": "100"}),
              Call("POST", BASE + "/usergroups", status=201, headers={"Location": "/api/v2.0/usergroups/5"},
                   body={"group_type": 3, "group_name": "ops"}),
-             Call("GET", BASE + "/usergroups/5", answer={"id": 5, "group_name": "ops", "group_type": 3})]
+             Call("GET", BASE + "/usergroups/5", answer={"group_name": "ops", "group_type": 3})]
     result, dummy = run_module(usergroup_main, {"type": "oidc", "name": "ops"}, calls)
     assert result["changed"] is True and result["usergroup"]["id"] == 5
 

@@ -20,6 +20,7 @@ from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.sched
 )
 
 GC_PATH = "/system/gc/schedule"
+GC_HISTORY_PATH = "/system/gc"
 MIN_WORKERS, MAX_WORKERS = 1, 10
 FINISHED = ("Success", "Error", "Stopped")
 LOG_TAIL_LINES = 20
@@ -37,6 +38,30 @@ GC_ARGUMENT_SPEC = dict(
 )
 
 
+DRY_RUN_UNKNOWN = (
+    "dry_run=%s was not compared: GET /system/gc/schedule never shows whether the GC schedule is a dry run "
+    "(Harbor stores it with the schedule's callback, not in the parameters it returns), and no scheduled run since "
+    "the schedule was set records it yet. Change the schedule (or set it with schedule and cron) to send dry_run "
+    "again; harbor_gc_info shows the dry_run of every run.")
+
+
+def scheduled_dry_run(client, schedule):
+    """The ``dry_run`` of the GC schedule, read from the newest run it started, or None when none has run yet.
+
+    Harbor's scheduler hands the stored policy to every run (``controller/gc/callback.go``), and a run records
+    ``dry_run`` in its ``job_parameters``; the schedule itself is replaced on every change, so only runs created
+    after the schedule's ``creation_time`` tell.
+    """
+    since = schedule.get("creation_time") or ""
+    runs = client.get(GC_HISTORY_PATH, params={"page": 1, "page_size": 10, "sort": "-creation_time"}) or []
+    for run in runs:
+        if run.get("job_kind") == "SCHEDULE" and (run.get("creation_time") or "") >= since:
+            stored = job_parameters(run.get("job_parameters"))
+            if isinstance(stored.get("dry_run"), bool):
+                return stored["dry_run"]
+    return None
+
+
 class GcScheduleResource(ScheduleResource):
     kind = "gc_schedule"
     path = GC_PATH
@@ -45,6 +70,37 @@ class GcScheduleResource(ScheduleResource):
         "workers": ("workers", 1, int, int),
         "dry_run": ("dry_run", False, bool, bool),
     }
+
+    def __init__(self):
+        self.warnings = []
+        self.schedule_dry_run = None  # what the newest scheduled run shows, None while unknown
+
+    def find(self, client, params):
+        current = client.get(self.path) or {}
+        self.schedule_dry_run = scheduled_dry_run(client, current) if current.get("schedule") else None
+        return current
+
+    def current_parameters(self, current):
+        values = super(GcScheduleResource, self).current_parameters(current)
+        if "job_parameters" in current and "dry_run" not in job_parameters(current["job_parameters"]):
+            values["dry_run"] = self.schedule_dry_run  # Harbor's schedule never shows it (see scheduled_dry_run)
+        return values
+
+    def view(self, client, current, desired):
+        view = super(GcScheduleResource, self).view(client, current, desired)
+        if desired is not None and "dry_run" in view and view["dry_run"] is None:
+            if any(view.get(k) != v for k, v in self.comparable(desired).items() if k != "dry_run"):
+                return view  # the schedule is written anyway, with the dry_run asked for
+            view["dry_run"] = desired["dry_run"]  # cannot be compared: taken as it is asked for
+            self.warnings.append(DRY_RUN_UNKNOWN % desired["dry_run"])
+        return view
+
+    def body(self, current, changes):
+        body = super(GcScheduleResource, self).body(current, changes)
+        parameters = body.get("parameters")
+        if parameters is not None and parameters.get("dry_run") is None:
+            parameters["dry_run"] = False  # unknown and not asked for: Harbor's default, a GC that frees space
+        return body
 
     def check_parameter(self, option, value):
         if option == "workers" and not MIN_WORKERS <= value <= MAX_WORKERS:
@@ -84,7 +140,7 @@ def run_report(client, run):
     "The GC job actual frees up N MB space." (a dry run: "The GC could free up N MB space") in the job log,
     so the log line is the fallback (N MB, a lower bound).
     """
-    log = client.request("GET", "/system/gc/%s/log" % run["id"]).text
+    log = client.get_text("/system/gc/%s/log" % run["id"])
     report = {"log_tail": log.splitlines()[-LOG_TAIL_LINES:], "freed_bytes": None, "freed_bytes_source": None}
     freed = job_parameters(run.get("job_parameters")).get("freed_space")
     if isinstance(freed, int) and not isinstance(freed, bool):

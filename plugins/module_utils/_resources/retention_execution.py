@@ -108,7 +108,7 @@ def repositories(client, policy_id, execution_id):
     found = []
     base = "/retentions/%s/executions/%s/tasks" % (policy_id, execution_id)
     for task in client.paginate(base):
-        log = client.request("GET", "%s/%s" % (base, task["id"])).text
+        log = client.get_text("%s/%s" % (base, task["id"]))
         rows = parse_task_log(log)
         entry = {"repository": task.get("repository"), "task_id": task["id"], "status": task.get("status"),
                  "total": task.get("total", 0), "retained_count": task.get("retained", 0),

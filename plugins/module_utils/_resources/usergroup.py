@@ -10,7 +10,7 @@ DN, the others by name and type. ``PUT /usergroups/{id}`` changes only ``group_n
 listed and matched here: DNs case-insensitively (LDAP compares DNs that way), names exactly.
 """
 
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import path_param
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import HarborError, path_param
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import Resource
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
 
@@ -67,7 +67,16 @@ def create_group(client, group_type, name, ldap_dn):
     if group_type == "ldap":
         body["ldap_group_dn"] = ldap_dn
     group_id, dummy = client.post("/usergroups", body)
-    return client.get("/usergroups/%s" % path_param(group_id))
+    if group_id is None:
+        raise HarborError("Harbor created the user group but gave no Location to read it back", "POST", "/usergroups")
+    return read_group(client, group_id)
+
+
+def read_group(client, group_id):
+    """``GET /usergroups/{id}``, with the id: Harbor's answer leaves it out (only the listing has it)."""
+    group = client.get("/usergroups/%s" % path_param(group_id)) or {}
+    group["id"] = group_id
+    return group
 
 
 class UserGroupResource(Resource):
@@ -90,9 +99,8 @@ class UserGroupResource(Resource):
         return create_group(client, params["type"], params.get("name"), params.get("ldap_dn"))
 
     def update(self, client, params, current, changes):
-        path = "/usergroups/%s" % path_param(current["id"])
-        client.put(path, {"group_name": changes["name"]})
-        return client.get(path)
+        client.put("/usergroups/%s" % path_param(current["id"]), {"group_name": changes["name"]})
+        return read_group(client, current["id"])
 
     def delete(self, client, params, current):
         client.delete("/usergroups/%s" % path_param(current["id"]))

@@ -6,7 +6,7 @@ from .. import replication, spec
 from ..auth import require_sysadmin
 from ..errors import HarborError, bad_request, conflict, not_found
 from ..listing import list_response
-from ..routing import Response, created, json_response, ok, route
+from ..routing import created, json_response, ok, route, text_response
 from .registries import LOCAL_REGISTRY, find_record, named_records, present as present_registry
 
 NAMESPACE_RE = re.compile(r'^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$')
@@ -233,4 +233,4 @@ def task_log(req):
     task = req.state.collections['replication_tasks'].get(req.args['task_id'])
     if task is None or task['execution_id'] != execution['id']:
         raise not_found('task %s not found' % req.args['task_id'])
-    return Response(200, ('\n'.join(task['log']) + '\n').encode(), content_type='text/plain')
+    return text_response(req, '\n'.join(task['log']) + '\n')

@@ -17,7 +17,7 @@ import json
 from .. import auth, retention_run, spec
 from ..errors import bad_request, conflict, not_found
 from ..listing import list_response
-from ..routing import Response, created, json_response, ok, route
+from ..routing import created, json_response, ok, route, text_response
 from .schedules import valid_cron
 
 MAX_RULES = 15
@@ -203,4 +203,4 @@ def get_retention_task_log(req):
     task = req.state.collections['retention_tasks'].get(req.args['tid'])
     if task is None or task['execution_id'] != execution['id']:
         raise not_found('retention task %s not found' % req.args['tid'])
-    return Response(200, task['log'].encode(), content_type='text/plain')
+    return text_response(req, task['log'])

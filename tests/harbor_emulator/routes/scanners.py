@@ -78,9 +78,16 @@ def _registration(req):
     return found
 
 
-def _present(record):
-    view = dict(record, access_credential='', create_time=record['creation_time'], update_time=record['update_time'],
-                health='healthy')
+def _present(record, pinged=False):
+    """A registration as Harbor answers it. ``adapter``, ``vendor``, ``version`` and ``health`` are not stored
+    (``orm:"-"`` in ``pkg/scan/dao/scanner/model.go``): only the project's scanner, which Harbor pings
+    (``GetRegistrationByProject`` in ``controller/scanner/base_controller.go``), fills them in."""
+    view = dict(record, access_credential='', create_time=record['creation_time'], update_time=record['update_time'])
+    if pinged:
+        view['health'] = 'healthy'
+    else:
+        for key in ('adapter', 'vendor', 'version'):
+            view.pop(key, None)
     return spec.render('ScannerRegistration', view)
 
 
@@ -217,7 +224,7 @@ def get_project_scanner(req):
         state.find_one('scanners', is_default=True)
     if chosen is None:
         raise not_found('no scanner is configured for project %s' % project['name'])
-    return json_response(_present(chosen))
+    return json_response(_present(chosen, pinged=True))
 
 
 @route('PUT', '/projects/{project_name_or_id}/scanner')

@@ -20,7 +20,7 @@ import time
 from .. import artifact_events, auth, gc_run, spec
 from ..errors import HarborError, bad_request
 from ..listing import list_response
-from ..routing import Response, created, json_response, ok, route
+from ..routing import Response, created, json_response, ok, route, text_response
 from .scanners import _ensure_trivy
 
 GC, PURGE, SCAN_ALL = 'GARBAGE_COLLECTION', 'PURGE_AUDIT_LOG', 'SCAN_ALL'
@@ -64,6 +64,8 @@ def _kick(req, vendor, body, parameters):
     kind = (body.get('schedule') or {}).get('type')
     cron = (body.get('schedule') or {}).get('cron') or ''
     if kind == 'Manual':
+        if vendor == GC:
+            parameters = _gc_run_parameters(parameters)
         run_id = state.add('exec_history', {'vendor': vendor, 'type': 'Manual', 'parameters': parameters,
                                             'status': 'Running', 'started': time.time()})
         if vendor == GC:
@@ -88,9 +90,16 @@ def _gc_parameters(body):
     for key in ('delete_untagged', 'dry_run', 'delete_tag'):
         if key in parameters and not isinstance(parameters[key], bool):
             raise bad_request('invalid parameter %s: a boolean is expected' % key)
-    parameters.setdefault('workers', 1)
-    parameters['time_window'] = 2  # added by the server, like redis_url_reg (which is never shown)
     return parameters
+
+
+def _gc_run_parameters(parameters):
+    """What a GC run records (``controller/gc/controller.go``, Start): every flag, and ``time_window``, which
+    ``kick`` in ``handler/gc.go`` sets to 2 hours whatever the caller sent."""
+    return {'delete_untagged': bool(parameters.get('delete_untagged', False)),
+            'delete_tag': bool(parameters.get('delete_tag', False)),
+            'dry_run': bool(parameters.get('dry_run', False)),
+            'workers': parameters.get('workers', 0), 'time_window': 2}
 
 
 def _purge_parameters(body):
@@ -112,13 +121,30 @@ def _purge_parameters(body):
 # ----------------------------------------------------------------------------------------------
 # GC
 
+def _schedule_view(record, vendor):
+    """A schedule as Harbor renders it (``GCSchedule.ToSwagger`` in ``server/v2.0/handler/model/gc.go``,
+    ``GetPurgeSchedule`` in ``handler/purge.go``): no job name, ``job_kind`` holds the cron. GC shows only the
+    schedule's extra attributes, ``delete_untagged``, ``delete_tag`` and ``workers``
+    (``controller/gc/controller.go``, CreateSchedule): ``dry_run`` is stored and applied to every scheduled run
+    but never shown, and ``time_window`` is added only when a run starts. Purge shows the parameters as sent."""
+    view = _history_view(record, vendor, record.get('cron') or '')
+    view['job_name'] = ''
+    parameters = record.get('parameters') or {}
+    if vendor == GC:
+        parameters = {'delete_untagged': bool(parameters.get('delete_untagged', False)),
+                      'delete_tag': bool(parameters.get('delete_tag', False)),
+                      'workers': parameters.get('workers', 0)}
+    view['job_parameters'] = json.dumps(parameters, sort_keys=True, separators=(',', ':'))
+    return view
+
+
 def _get_schedule(req, vendor, definition):
     """GC and purge: the schedule as a GCHistory/ExecHistory, or 200 with an empty body when there is none."""
     auth.require_sysadmin(req)
     record = _schedule(req.state, vendor)
     if record is None:
         return Response(200, b'')
-    return json_response(spec.render(definition, _history_view(record, vendor, 'SCHEDULE')))
+    return json_response(spec.render(definition, _schedule_view(record, vendor)))
 
 
 def _write_schedule(req, vendor, parameters, status):
@@ -182,7 +208,7 @@ def get_gc(req):
 def get_gc_log(req):
     record = _one_run(req, GC, 'gc_id')
     text = record.get('log') or 'start to run gc in job.\n'
-    return Response(200, text.encode(), content_type='text/plain')
+    return text_response(req, text)
 
 
 @route('PUT', '/system/gc/{gc_id}')

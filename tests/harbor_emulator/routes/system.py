@@ -1,15 +1,15 @@
 """/ping, /health, /systeminfo, /statistics (API_FACTS section 12)."""
 
 from .. import auth, spec
-from ..routing import Response, json_response, route
+from ..routing import json_response, route, text_response
 from ..state import now
 
 HARBOR_VERSION = 'v2.15.2-emulator'
 
 
 @route('GET', '/ping', anonymous=True)
-def ping(_req):
-    return Response(200, b'Pong', content_type='text/plain')
+def ping(req):
+    return text_response(req, 'Pong')
 
 
 @route('GET', '/health', anonymous=True)

@@ -271,8 +271,11 @@ def _usergroup(req):
 
 @route('GET', '/usergroups/{group_id}')
 def get_usergroup(req):
+    """Harbor builds this answer from the group's name, type and DN only (``GetUserGroup`` in
+    ``server/v2.0/handler/usergroup.go``): no ``id``, unlike the listing."""
     auth.require_sysadmin(req)
-    return json_response(spec.render('UserGroup', _usergroup(req)))
+    group = _usergroup(req)
+    return json_response(spec.render('UserGroup', dict((k, group.get(k)) for k in ('group_name', 'group_type', 'ldap_group_dn'))))
 
 
 @route('PUT', '/usergroups/{group_id}')

@@ -1,0 +1,161 @@
+"""A recording proxy in front of a real Harbor, so the suite's request counts hold there too.
+
+The integration targets count what a module sent through the emulator's access log
+(``GET /_emulator/log``). A real Harbor has no such log, so when ``HARBOR_URL`` names one the suite puts
+this proxy in front of it: every request is forwarded unchanged (headers, cookies and bodies both ways;
+the proxy keeps no cookie and no state of its own), and each ``/api`` and ``/v2`` request is
+logged in the emulator's format (``seq, method, path, query, status, body`` with secrets redacted).
+``GET /_emulator/log`` and ``DELETE /_emulator/log`` are the only control routes; every other
+``/_emulator/`` path answers 404, as the emulator-only checks expect to be skipped.
+
+It listens on 127.0.0.1 (plain HTTP); the upstream may be HTTP or HTTPS (``ca_path`` for a private CA).
+Run it alone: ``python -m tests.harbor_emulator.recording_proxy https://harbor.example.com [--ca-path CA]``.
+"""
+
+import argparse
+import http.client
+import json
+import ssl
+import sys
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .server import AccessLog, _logged_body
+
+HOP_BY_HOP = frozenset(('connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
+                        'transfer-encoding', 'upgrade', 'host', 'content-length'))
+LOGGED_PREFIXES = ('/api/', '/v2/')  # as the emulator's access log
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    server_version = 'harbor-recording-proxy'
+
+    def log_message(self, *args):  # quiet: the access log is the record
+        pass
+
+    def _body(self):
+        length = int(self.headers.get('Content-Length') or 0)
+        return self.rfile.read(length) if length else b''
+
+    def _reply(self, status, body=b'', content_type='application/json'):
+        self.send_response(status)
+        self.send_header('Content-Type', content_type)
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        if self.command != 'HEAD':
+            self.wfile.write(body)
+
+    def _control(self, path):
+        log = self.server.access_log
+        if path == '/_emulator/log' and self.command == 'GET':
+            return self._reply(200, json.dumps(log.entries()).encode())
+        if path == '/_emulator/log' and self.command == 'DELETE':
+            log.clear()
+            return self._reply(200)
+        return self._reply(404, json.dumps({'errors': [{'code': 'NOT_FOUND', 'message':
+                                                        'a recording proxy in front of a real Harbor has no %s'
+                                                        % path}]}).encode())
+
+    def _forward(self):
+        split = urllib.parse.urlsplit(self.path)
+        path, query = split.path, split.query
+        body = self._body()
+        if path.startswith('/_emulator/'):
+            return self._control(path)
+        headers = dict((k, v) for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP)
+        headers['Host'] = self.server.upstream_netloc
+        if body or self.command in ('POST', 'PUT', 'PATCH'):
+            headers['Content-Length'] = str(len(body))
+        connection = self.server.connect()
+        try:
+            connection.request(self.command, self.path, body=body or None, headers=headers)
+            answer = connection.getresponse()
+            payload = answer.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self._log(path, query, None, body)
+            return self._reply(502, json.dumps({'errors': [{'code': 'BAD_GATEWAY', 'message': str(exc)}]}).encode())
+        finally:
+            connection.close()
+        self._log(path, query, answer.status, body)
+        self.send_response(answer.status)
+        for key, value in answer.getheaders():
+            if key.lower() not in HOP_BY_HOP:
+                self.send_header(key, value)
+        self.send_header('Content-Length', str(len(payload)))
+        self.end_headers()
+        if self.command != 'HEAD':
+            self.wfile.write(payload)
+
+    def _log(self, path, query, status, body):
+        if path.startswith(LOGGED_PREFIXES) or path == '/v2':
+            self.server.access_log.add(self.command, path, query, status,
+                                       _logged_body(path, body))
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
+
+
+class RecordingProxy(object):
+    """``RecordingProxy(upstream_url, ca_path=None).start()``; ``.url``, ``.log()``, ``.clear_log()``, ``.stop()``."""
+
+    def __init__(self, upstream, ca_path=None, validate_certs=True):
+        parts = urllib.parse.urlsplit(upstream.rstrip('/'))
+        if parts.scheme not in ('http', 'https') or not parts.netloc:
+            raise ValueError('upstream must be an http:// or https:// URL, got %r' % upstream)
+        self.upstream = parts
+        self.context = None
+        if parts.scheme == 'https':
+            self.context = ssl.create_default_context(cafile=ca_path) if validate_certs else ssl._create_unverified_context()
+        self.httpd = None
+        self.thread = None
+        self.url = None
+
+    def start(self):
+        httpd = ThreadingHTTPServer(('127.0.0.1', 0), _Handler)
+        httpd.daemon_threads = True
+        httpd.access_log = AccessLog()
+        httpd.upstream_netloc = self.upstream.netloc
+        if self.upstream.scheme == 'https':
+            httpd.connect = lambda: http.client.HTTPSConnection(self.upstream.netloc, timeout=120, context=self.context)
+        else:
+            httpd.connect = lambda: http.client.HTTPConnection(self.upstream.netloc, timeout=120)
+        self.httpd = httpd
+        self.thread = threading.Thread(target=httpd.serve_forever, name='recording-proxy', daemon=True)
+        self.thread.start()
+        self.url = 'http://127.0.0.1:%d' % httpd.server_address[1]
+        return self
+
+    def log(self):
+        return self.httpd.access_log.entries()
+
+    def clear_log(self):
+        self.httpd.access_log.clear()
+
+    def last_seq(self):
+        entries = self.log()
+        return entries[-1]['seq'] if entries else 0
+
+    def stop(self):
+        if self.httpd is not None:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.httpd = None
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('upstream')
+    parser.add_argument('--ca-path')
+    args = parser.parse_args(argv)
+    proxy = RecordingProxy(args.upstream, args.ca_path).start()
+    print(json.dumps({'url': proxy.url}), flush=True)
+    try:
+        proxy.thread.join()
+    except KeyboardInterrupt:
+        proxy.stop()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
