@@ -46,9 +46,22 @@ options:
       - If not set, the value of the E(HARBOR_TIMEOUT) environment variable is used.
     type: int
     default: 30
+  auth_method:
+    description:
+      - How the module authenticates. Harbor v2.15 re-hashes a user's password (PBKDF2-SHA256, 600,000 iterations,
+        about 130 ms of Harbor CPU) on every basic-auth request, so a user account logs in once per module run.
+      - V(auto) logs a user in once (C(POST /c/login)), keeps the session cookie in memory only, sends Harbor's CSRF
+        token on writes and logs out when the module ends, also on failure. Robot accounts (C(robot$...)) use
+        basic auth, which is cheap for them, and so does a user whose login Harbor refuses (an OIDC user with a
+        CLI secret).
+      - V(session) always logs in and fails when Harbor refuses the login; V(basic) authenticates every request.
+      - If not set, the value of the E(HARBOR_AUTH_METHOD) environment variable is used.
+    type: str
+    choices: [auto, session, basic]
+    default: auto
 notes:
-  - Every module talks to Harbor's C(/api/v2.0) through one keep-alive HTTP session and never keeps cookies
-    (Harbor refuses writes that carry its session cookie without a CSRF token).
+  - Every module talks to Harbor's C(/api/v2.0) through one keep-alive HTTP session. It keeps no cookie but
+    Harbor's session and CSRF cookies of its own login (O(auth_method)), in memory, never on disk.
   - Requests that are safe to repeat (GET, HEAD, PUT, DELETE) are retried with backoff on HTTP 502, 503, 504
     and on connection errors; a POST is never repeated once it was sent.
   - Set the connection once for many tasks with C(module_defaults) and the action group

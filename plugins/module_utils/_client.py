@@ -6,8 +6,13 @@
 
 Private to the collection (leading underscore): no compatibility promise to other collections.
 
-- one ``requests.Session`` per module run (keep-alive), cookies refused: Harbor enforces CSRF on
-  writes that carry its ``sid`` cookie, so a client that keeps cookies gets 403 on every write;
+- one ``requests.Session`` per module run (keep-alive) and one login: Harbor v2.15 re-hashes a user's password
+  (PBKDF2-SHA256, 600,000 iterations, about 130 ms of Harbor CPU) on every basic-auth request, so a user account
+  logs in once (``POST /c/login``), keeps the ``sid`` cookie in memory only, sends Harbor's CSRF token (which
+  Harbor enforces on every write that carries a session) and logs out when the run ends. Robot accounts, and
+  users whose login Harbor refuses (an OIDC user with a CLI secret), use basic auth, and then no cookie at all
+  is kept: Harbor answers basic-auth requests with a ``sid`` too, and a client that sent it back would have
+  its writes refused for want of a CSRF token;
 - retries with backoff only where a repeat is safe (GET, HEAD, PUT, DELETE on 502/503/504 and on
   connection errors); a POST or PATCH is re-sent only when the connection failed before it was sent;
 - pagination at Harbor's maximum page size, following the ``Link`` header;
@@ -165,28 +170,53 @@ def id_from_location(location):
     return int(last) if last.isdigit() else last
 
 
-class _RefuseCookies(DefaultCookiePolicy):
-    """Accept no cookie at all, so no ``sid`` is ever sent back to Harbor."""
+AUTH_METHODS = ("auto", "session", "basic")
+SESSION_COOKIES = frozenset(("sid", "_gorilla_csrf"))
+CSRF_HEADER = "X-Harbor-CSRF-Token"
+WRITE_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
+
+
+class _SessionCookies(DefaultCookiePolicy):
+    """Keep only Harbor's session and CSRF cookies, and only while the client is in session mode."""
+
+    def __init__(self):
+        DefaultCookiePolicy.__init__(self)
+        self.accept = False
 
     def set_ok(self, cookie, request):
-        return False
+        return self.accept and cookie.name in SESSION_COOKIES and DefaultCookiePolicy.set_ok(self, cookie, request)
+
+
+def is_robot(username, robot_prefix="robot$"):
+    return bool(username) and username.startswith(robot_prefix)
 
 
 class HarborClient(object):
     """A session bound to one Harbor: ``client.get('/projects/x')`` means ``GET {url}/api/v2.0/projects/x``."""
 
     def __init__(self, url, username=None, password=None, validate_certs=True, ca_path=None,
-                 timeout=30, retries=3, backoff_factor=0.5, user_agent="harbor_ops.harbor"):
+                 timeout=30, retries=3, backoff_factor=0.5, user_agent="harbor_ops.harbor", auth_method="auto"):
         if not HAS_REQUESTS:
             raise RuntimeError("the requests library is required")
+        if auth_method not in AUTH_METHODS:
+            raise ValueError("auth_method must be one of %s, got %r" % (", ".join(AUTH_METHODS), auth_method))
         self.base_url = self._base_url(url)
         self.timeout = timeout
         session = requests.Session()
-        session.cookies.set_policy(_RefuseCookies())
+        self._cookie_policy = _SessionCookies()
+        session.cookies.set_policy(self._cookie_policy)
         session.trust_env = True
         session.headers.update({"Accept": "application/json", "User-Agent": user_agent})
+        self._credentials = (username, password or "") if username else None
         if username:
-            session.auth = (username, password or "")
+            session.auth = self._credentials
+        # auto: a session for user accounts; robots (robot$...) keep basic auth, which costs Harbor little for them
+        self.auth_method = auth_method
+        self._want_session = bool(username) and (auth_method == "session" or
+                                                 (auth_method == "auto" and not is_robot(username)))
+        self.logged_in = False
+        self.logins = 0
+        self._csrf_token = None
         # passed with every request: a session-level verify loses to REQUESTS_CA_BUNDLE (requests#3829)
         self.verify = False if not validate_certs else (ca_path or True)
         session.verify = self.verify
@@ -224,12 +254,12 @@ class HarborClient(object):
             path = API_PREFIX + path
         return self.base_url + path
 
-    def request(self, method, path, params=None, json=None, headers=None):
-        """Send one request; return the response for 2xx, raise a typed HarborError otherwise."""
-        display = path if path.startswith("/") else "/" + path
+    # -- session login --------------------------------------------------------------------------------
+
+    def _send(self, method, url, display, **kwargs):
+        """One HTTP exchange; transport failures become TransportError."""
         try:
-            response = self.session.request(method, self.url_for(path), params=params, json=json,
-                                            headers=headers, timeout=self.timeout, verify=self.verify)
+            response = self.session.request(method, url, timeout=self.timeout, verify=self.verify, **kwargs)
         except requests.exceptions.SSLError as exc:
             raise TransportError(
                 "TLS verification failed for %s: %s. Give ca_path the CA that signed Harbor's "
@@ -244,10 +274,76 @@ class HarborClient(object):
             raise TransportError(_short(exc), method, display)
         finally:
             self.requests_sent += 1
+        token = response.headers.get(CSRF_HEADER)
+        if token:
+            self._csrf_token = token
+        return response
+
+    def login(self):
+        """Open a Harbor session for the user: fetch a CSRF token, ``POST /c/login``, keep ``sid`` in memory.
+
+        Returns True with a session; False when Harbor refused the login and ``auth_method=auto`` falls back
+        to basic auth (an OIDC user's CLI secret is accepted only as basic auth). Raises Unauthorized for a
+        refused login with ``auth_method=session``.
+        """
+        self._want_session = False  # one attempt per run (a re-login after a 401 calls _relogin)
+        username, password = self._credentials
+        self._cookie_policy.accept = True
+        self.session.auth = None
+        self._send("GET", self.base_url + "/c/log_out", "/c/log_out")  # hands out the CSRF cookie and token
+        response = self._send("POST", self.base_url + "/c/login", "/c/login",
+                              data={"principal": username, "password": password},
+                              headers={CSRF_HEADER: self._csrf_token or ""})
+        self.logins += 1
+        if response.status_code == 200 and "sid" in self.session.cookies:
+            self.logged_in = True
+            return True
+        self._basic_auth()
+        if self.auth_method == "session":
+            message, code = harbor_message(response)
+            raise error_for_status(response.status_code if response.status_code >= 400 else 401)(
+                "Harbor refused the session login of %r (auth_method=session): %s. auth_method=basic (or auto) "
+                "authenticates every request instead, as Harbor requires for OIDC users' CLI secrets"
+                % (username, message), "POST", "/c/login", response.status_code, code)
+        return False
+
+    def _basic_auth(self):
+        self._cookie_policy.accept = False
+        self.session.cookies.clear()
+        self.session.auth = self._credentials
+        self.logged_in = False
+
+    def logout(self):
+        """End the session (``GET /c/log_out``); nothing without one. Never raises."""
+        if not self.logged_in:
+            return
+        try:
+            self._send("GET", self.base_url + "/c/log_out", "/c/log_out")
+        except HarborError:
+            pass
+        self._basic_auth()
+
+    def request(self, method, path, params=None, json=None, headers=None):
+        """Send one request; return the response for 2xx, raise a typed HarborError otherwise."""
+        if self._want_session:
+            self.login()
+        display = path if path.startswith("/") else "/" + path
+        response = self._session_request(method, path, display, params, json, headers)
+        if self.logged_in and (response.status_code == 401 or _csrf_refused(response)):
+            # the session ended (Harbor restarted: its CSRF key and sessions are per start): log in again, once
+            self.session.cookies.clear()
+            if self.login():
+                response = self._session_request(method, path, display, params, json, headers)
         if response.status_code >= 400:
             message, code = harbor_message(response)
             raise error_for_status(response.status_code)(message, method, display, response.status_code, code)
         return response
+
+    def _session_request(self, method, path, display, params, json, headers):
+        if self.logged_in and method in WRITE_METHODS:
+            headers = dict(headers or {})
+            headers[CSRF_HEADER] = self._csrf_token or ""
+        return self._send(method, self.url_for(path), display, params=params, json=json, headers=headers)
 
     @staticmethod
     def _json(response):
@@ -331,7 +427,13 @@ class HarborClient(object):
         return matches[0] if matches else None
 
     def close(self):
+        """Log out (when logged in) and close the connections."""
+        self.logout()
         self.session.close()
+
+
+def _csrf_refused(response):
+    return response.status_code == 403 and "csrf" in (response.text or "").lower()
 
 
 def _next_link(response):

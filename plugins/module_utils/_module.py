@@ -30,6 +30,8 @@ CONNECTION_ARGUMENT_SPEC = dict(
     validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["HARBOR_VALIDATE_CERTS"])),
     ca_path=dict(type="path", fallback=(env_fallback, ["HARBOR_CA_PATH"])),
     timeout=dict(type="int", default=30, fallback=(env_fallback, ["HARBOR_TIMEOUT"])),
+    auth_method=dict(type="str", default="auto", choices=["auto", "session", "basic"],
+                     fallback=(env_fallback, ["HARBOR_AUTH_METHOD"])),
 )
 CONNECTION_OPTIONS = tuple(CONNECTION_ARGUMENT_SPEC)
 
@@ -58,7 +60,7 @@ class HarborModule(AnsibleModule):
             try:
                 self._client = HarborClient(params["url"], params["username"], params["password"],
                                             validate_certs=params["validate_certs"], ca_path=params["ca_path"],
-                                            timeout=params["timeout"])
+                                            timeout=params["timeout"], auth_method=params["auth_method"])
             except ValueError as exc:
                 self.fail_json(msg="url: %s" % exc)
         return self._client
@@ -69,14 +71,19 @@ class HarborModule(AnsibleModule):
         self.fail_json(msg=str(exc), **result)
 
     def run(self, work):
-        """Call ``work(self)`` and exit with its result dict; typed errors become one clear failure."""
+        """Call ``work(self)`` and exit with its result dict; typed errors become one clear failure.
+        The session, if the client opened one, is logged out however the run ends."""
         try:
-            result = work(self)
-        except ValidationError as exc:
-            self.fail_json(msg=str(exc))
-        except HarborError as exc:
-            self.fail_harbor(exc)
-        self.exit_json(**result)
+            try:
+                result = work(self)
+            except ValidationError as exc:
+                self.fail_json(msg=str(exc))
+            except HarborError as exc:
+                self.fail_harbor(exc)
+            self.exit_json(**result)
+        finally:
+            if self._client is not None:
+                self._client.close()
 
 
 def strip_secrets(data, secret_keys):

@@ -7,6 +7,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import threading
 import time
 
 from .errors import HarborError
@@ -63,21 +64,61 @@ class Caller:
         return self.user['username'] if self.user else None
 
 
-def authenticate(state, authorization):
-    """Resolve an Authorization header. Like Harbor, bad credentials just leave the caller anonymous."""
+class PasswordChecks:
+    """Every verification of a user's password, counted; with ``cost='real'`` each one also spends what
+    Harbor v2.15 spends: PBKDF2-HMAC-SHA256 with 600,000 iterations (``src/common/utils/encrypt.go``), which
+    Harbor runs on every basic-auth request of a user and on every ``POST /c/login``."""
+
+    ITERATIONS = 600000
+
+    def __init__(self, cost='free'):
+        if cost not in ('free', 'real'):
+            raise ValueError("password hash cost must be 'free' or 'real'")
+        self.cost = cost
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def verify(self, user, password):
+        with self._lock:
+            self.count += 1
+        if self.cost == 'real':
+            hashlib.pbkdf2_hmac('sha256', password.encode(), user['username'].encode(), self.ITERATIONS)
+        return hmac.compare_digest(user['password'].encode(), password.encode())
+
+
+FREE_CHECKS = PasswordChecks()
+
+
+def basic_credentials(authorization):
+    """(username, password) of a Basic Authorization header, or None."""
     if not authorization or not authorization.lower().startswith('basic '):
-        return Caller()
+        return None
     try:
         username, dummy, password = base64.b64decode(authorization[6:].strip()).decode().partition(':')
     except (binascii.Error, UnicodeDecodeError):
+        return None
+    return username, password
+
+
+def login_user(state, username, password, checks=FREE_CHECKS):
+    """The local user with this password, or None (what ``POST /c/login`` checks)."""
+    user = state.find_one('users', username=username)
+    if user and checks.verify(user, password):
+        return user
+    return None
+
+
+def authenticate(state, authorization, checks=FREE_CHECKS):
+    """Resolve an Authorization header. Like Harbor, bad credentials just leave the caller anonymous."""
+    credentials = basic_credentials(authorization)
+    if credentials is None:
         return Caller()
+    username, password = credentials
     prefix = state.config['robot_name_prefix']
     if prefix and username.startswith(prefix):
         return Caller(robot=robot_login(state, username[len(prefix):], password))
-    user = state.find_one('users', username=username)
-    if user and hmac.compare_digest(user['password'].encode(), password.encode()):
-        return Caller(user)
-    return Caller()
+    user = login_user(state, username, password, checks)
+    return Caller(user) if user else Caller()
 
 
 # ----------------------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ def _add_server_options(parser, port_default=0):
     parser.add_argument('--data-volume', help="Harbor's data_volume: registry/ storage, secret/ keys, job_logs/")
     parser.add_argument('--database-dsn', help='keep the state in this PostgreSQL database (Harbor calls it `registry`)')
     parser.add_argument('--verbose', action='store_true', help='log every request to stderr')
+    parser.add_argument('--password-hash-cost', choices=('free', 'real'), default='free',
+                        help="'real' spends PBKDF2-SHA256 x 600,000 on every password check, as Harbor v2.15 does")
 
 
 def parse_args(argv=None):
@@ -55,7 +57,8 @@ def main(argv=None):
     ssl_context, ca_path = server_context(state_dir) if args.tls else (None, None)
     try:
         server = EmulatorServer(args.port, args.admin_password, ssl_context, args.verbose, state_dir,
-                                database_dsn=args.database_dsn, data_volume=args.data_volume)
+                                database_dsn=args.database_dsn, data_volume=args.data_volume,
+                                password_hash_cost=args.password_hash_cost)
     except (PersistenceError, OSError) as exc:
         print('harbor emulator: %s' % exc, file=sys.stderr)
         if not args.state_dir:

@@ -152,6 +152,18 @@ def reset(server, _body):
     return Response(200)
 
 
+@control('GET', 'auth')
+def auth_report(server, _body):
+    """What authentication cost: password verifications (each one PBKDF2 in Harbor), logins, logouts, sessions."""
+    return json_response(server.auth_report())
+
+
+@control('DELETE', 'auth')
+def reset_auth_report(server, _body):
+    server.reset_auth_stats()
+    return Response(200)
+
+
 def dispatch(server, method, path, raw_body, headers):
     """Run one control request; only the built-in admin may use the control API."""
     try:

@@ -50,7 +50,7 @@ class EmulatorProcess:
 
     # lifecycle ------------------------------------------------------------------------------
     def start(self, tls=False, admin_password='Harbor12345', state_dir=None, timeout=15, database_dsn=None,
-              data_volume=None, port=0):
+              data_volume=None, port=0, password_hash_cost='free'):
         """Start the process. With `database_dsn` the state lives in that PostgreSQL database, with
         `data_volume` the registry storage and secret key live in that directory (persistence.py)."""
         self._own_state_dir = state_dir is None
@@ -59,6 +59,7 @@ class EmulatorProcess:
                    '--state-dir', self.state_dir] + (['--tls'] if tls else [])
         command += ['--database-dsn', database_dsn] if database_dsn else []
         command += ['--data-volume', data_volume] if data_volume else []
+        command += ['--password-hash-cost', password_hash_cost]
         self.database_dsn, self.data_volume = database_dsn, data_volume
         self._stderr = open(os.path.join(self.state_dir, 'stderr.log'), 'w', encoding='utf-8')  # pylint: disable=consider-using-with
         self._process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE,  # pylint: disable=consider-using-with
@@ -111,6 +112,13 @@ class EmulatorProcess:
 
     def clear_log(self):
         self.control('DELETE', 'log')
+
+    def auth_report(self):
+        """{password_verifications, logins, logouts, sessions} since the last reset (control API calls excluded)."""
+        return self.control('GET', 'auth')
+
+    def reset_auth_report(self):
+        self.control('DELETE', 'auth')
 
     def last_seq(self):
         entries = self.log()

@@ -5,8 +5,10 @@ The integration targets count what a module sent through the emulator's access l
 this proxy in front of it: every request is forwarded unchanged (headers, cookies and bodies both ways;
 the proxy keeps no cookie and no state of its own), and each ``/api`` and ``/v2`` request is
 logged in the emulator's format (``seq, method, path, query, status, body`` with secrets redacted).
-``GET /_emulator/log`` and ``DELETE /_emulator/log`` are the only control routes; every other
-``/_emulator/`` path answers 404, as the emulator-only checks expect to be skipped.
+The control routes are the emulator's access log (``GET``/``DELETE /_emulator/log``) and fault injection
+(``GET``/``POST``/``DELETE /_emulator/faults``: a status, latency or reset on matching requests, which the
+proxy answers itself instead of forwarding, so real Harbor never sees a faulted request); every other
+``/_emulator/`` path answers 404.
 
 It listens on 127.0.0.1 (plain HTTP); the upstream may be HTTP or HTTPS (``ca_path`` for a private CA).
 Run it alone: ``python -m tests.harbor_emulator.recording_proxy https://harbor.example.com [--ca-path CA]``.
@@ -15,13 +17,17 @@ Run it alone: ``python -m tests.harbor_emulator.recording_proxy https://harbor.e
 import argparse
 import http.client
 import json
+import socket
 import ssl
+import struct
 import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .server import AccessLog, _logged_body
+from .errors import HarborError, error_body
+from .server import AccessLog, Faults, _logged_body
 
 HOP_BY_HOP = frozenset(('connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
                         'transfer-encoding', 'upgrade', 'host', 'content-length'))
@@ -47,12 +53,23 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != 'HEAD':
             self.wfile.write(body)
 
-    def _control(self, path):
-        log = self.server.access_log
+    def _control(self, path, body):
+        log, faults = self.server.access_log, self.server.faults
         if path == '/_emulator/log' and self.command == 'GET':
             return self._reply(200, json.dumps(log.entries()).encode())
         if path == '/_emulator/log' and self.command == 'DELETE':
             log.clear()
+            return self._reply(200)
+        if path == '/_emulator/faults' and self.command == 'GET':
+            return self._reply(200, json.dumps(faults.listing()).encode())
+        if path == '/_emulator/faults' and self.command == 'POST':
+            try:
+                faults.add(json.loads(body or b'{}'))
+            except (ValueError, HarborError) as exc:
+                return self._reply(400, error_body(400, str(exc)))
+            return self._reply(201)
+        if path == '/_emulator/faults' and self.command == 'DELETE':
+            faults.clear()
             return self._reply(200)
         return self._reply(404, json.dumps({'errors': [{'code': 'NOT_FOUND', 'message':
                                                         'a recording proxy in front of a real Harbor has no %s'
@@ -63,7 +80,17 @@ class _Handler(BaseHTTPRequestHandler):
         path, query = split.path, split.query
         body = self._body()
         if path.startswith('/_emulator/'):
-            return self._control(path)
+            return self._control(path, body)
+        logged = path.startswith(LOGGED_PREFIXES) or path == '/v2'
+        fault = self.server.faults.take(self.command, path) if logged else None
+        if fault and fault.get('latency_ms'):
+            time.sleep(fault['latency_ms'] / 1000.0)
+        if fault and fault.get('action') == 'reset':
+            self._log(path, query, None, body)
+            return self._drop_connection()
+        if fault and fault.get('status'):
+            self._log(path, query, fault['status'], body)
+            return self._reply(fault['status'], error_body(fault['status'], 'injected fault'))
         headers = dict((k, v) for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP)
         headers['Host'] = self.server.upstream_netloc
         if body or self.command in ('POST', 'PUT', 'PATCH'):
@@ -87,6 +114,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != 'HEAD':
             self.wfile.write(payload)
+
+    def _drop_connection(self):
+        """Close with RST and no answer, like a proxy that dies mid-request."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        except OSError:
+            pass
+        self.connection.close()
 
     def _log(self, path, query, status, body):
         if path.startswith(LOGGED_PREFIXES) or path == '/v2':
@@ -115,6 +151,7 @@ class RecordingProxy(object):
         httpd = ThreadingHTTPServer(('127.0.0.1', 0), _Handler)
         httpd.daemon_threads = True
         httpd.access_log = AccessLog()
+        httpd.faults = Faults()
         httpd.upstream_netloc = self.upstream.netloc
         if self.upstream.scheme == 'https':
             httpd.connect = lambda: http.client.HTTPSConnection(self.upstream.netloc, timeout=120, context=self.context)
@@ -135,6 +172,14 @@ class RecordingProxy(object):
     def last_seq(self):
         entries = self.log()
         return entries[-1]['seq'] if entries else 0
+
+    def fault(self, path_regex='', method=None, status=None, latency_ms=None, action=None, count=1):
+        """Answer matching requests with a fault instead of forwarding them (the emulator's ``fault``)."""
+        self.httpd.faults.add({'path_regex': path_regex, 'method': method, 'status': status,
+                               'latency_ms': latency_ms, 'action': action, 'count': count})
+
+    def clear_faults(self):
+        self.httpd.faults.clear()
 
     def stop(self):
         if self.httpd is not None:

@@ -74,7 +74,7 @@ def _caller(server, headers):
     if authorization.lower().startswith('bearer '):
         return server.tokens.caller(server.state, authorization[7:].strip())
     with server.state.lock:
-        return auth.authenticate(server.state, authorization)
+        return auth.authenticate(server.state, authorization, server.password_checks)
 
 
 def handle_token(server, query, headers):

@@ -120,17 +120,61 @@ class Faults:
             self._faults = []
 
 
-def _csrf_check(method, headers, token):
-    """Harbor skips CSRF on /api only when there is no session cookie."""
-    if method not in WRITE_METHODS:
-        return
+def _cookies(headers):
     cookies = http.cookies.SimpleCookie()
     try:
         cookies.load(headers.get('Cookie') or '')
     except http.cookies.CookieError:
+        return {}
+    return dict((name, morsel.value) for name, morsel in cookies.items())
+
+
+def _csrf_check(method, headers, token, always=False):
+    """Harbor (``src/server/middleware/csrf/csrf.go``) checks the token on every write, and skips it on
+    ``/api/``, ``/v2/`` and ``/service/`` only when the request carries no session cookie."""
+    if method not in WRITE_METHODS or not (always or 'sid' in _cookies(headers)):
         return
-    if 'sid' in cookies and headers.get('X-Harbor-CSRF-Token') != token:
+    sent = headers.get('X-Harbor-CSRF-Token')
+    if not sent:
+        raise HarborError(403, 'CSRF token not found in request')
+    if sent != token or (always and '_gorilla_csrf' not in _cookies(headers)):
         raise HarborError(403, 'CSRF token invalid')
+
+
+def request_caller(server, headers):
+    """Who sends this request: the user of a live ``sid`` session, else Basic credentials (each one a password
+    verification for a user, as in Harbor), else nobody."""
+    username = server.sessions.get(_cookies(headers).get('sid'))
+    if username is not None:
+        user = server.state.find_one('users', username=username)
+        if user is not None:
+            return auth.Caller(user)
+    return auth.authenticate(server.state, headers.get('Authorization'), server.password_checks)
+
+
+def handle_session(server, method, path, body, headers):
+    """``POST /c/login`` (form ``principal``, ``password``; CSRF always checked) and ``GET /c/log_out``."""
+    try:
+        if (method, path) == ('GET', '/c/log_out'):
+            sid = _cookies(headers).get('sid')
+            if server.sessions.pop(sid, None) is not None:
+                server.auth_stats['logouts'] += 1
+            return Response(200, headers={'Set-Cookie': '_gorilla_csrf=%s; Path=/; HttpOnly' % server.csrf_cookie})
+        if (method, path) == ('POST', '/c/login'):
+            _csrf_check(method, headers, server.csrf_token, always=True)
+            form = urllib.parse.parse_qs(body.decode('utf-8', 'replace'))
+            principal, password = (form.get('principal') or [''])[0], (form.get('password') or [''])[0]
+            with server.state.lock:
+                user = auth.login_user(server.state, principal, password, server.password_checks)
+            if user is None:
+                raise HarborError(401, 'Unauthorized')
+            sid = secrets.token_hex(16)
+            server.sessions[sid] = user['username']
+            server.auth_stats['logins'] += 1
+            return Response(200, headers={'Set-Cookie': 'sid=%s; Path=/; HttpOnly' % sid})
+        raise HarborError(404, 'the path %s is not found' % path)
+    except HarborError as exc:
+        return Response(exc.status, error_body(exc.status, exc.message, exc.code))
 
 
 def handle_api(server, method, path, raw_query, headers, body):
@@ -145,7 +189,7 @@ def handle_api(server, method, path, raw_query, headers, body):
         req.server = server
         req.args = validation.validate_parameters(spec.operation(method, found.template), path_args, req.query, headers)
         req.body = validation.validate_body(method, found.template, body)
-        req.caller = auth.authenticate(server.state, headers.get('Authorization'))
+        req.caller = request_caller(server, headers)
         if (method in WRITE_METHODS and server.state.config.get('read_only')
                 and not (method == 'PUT' and found.template == '/configurations')):
             raise HarborError(403, READ_ONLY_MESSAGE, 'DENIED')
@@ -192,6 +236,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = self._read_body()
         parsed = urllib.parse.urlsplit(self.path)
         path, query = parsed.path, parsed.query
+        if path.startswith('/c/'):
+            self._send(handle_session(self.server, self.command, path, body, self.headers), api=True)
+            return
         if path.startswith('/_emulator/'):
             response = control.dispatch(self.server, self.command, path, body, self.headers)
             self._send(self._written_through(response) if self.command in WRITE_METHODS else response)
@@ -247,8 +294,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             headers.setdefault('Content-Type', response.content_type)
         if api:
             headers['X-Harbor-Csrf-Token'] = self.server.csrf_token
-            if self.command == 'GET' and 'sid=' not in (self.headers.get('Cookie') or ''):
-                headers['Set-Cookie'] = 'sid=%s; Path=/; HttpOnly' % secrets.token_hex(16)
+            if self.command == 'GET' and 'sid=' not in (self.headers.get('Cookie') or '') and 'Set-Cookie' not in headers:
+                # Harbor hands a basic-auth caller a session cookie too: a client that sends it back is a
+                # session client, whose writes then need the CSRF token
+                sid = secrets.token_hex(16)
+                credentials = auth.basic_credentials(self.headers.get('Authorization'))
+                if credentials:
+                    self.server.sessions[sid] = credentials[0]
+                headers['Set-Cookie'] = 'sid=%s; Path=/; HttpOnly' % sid
         body = b'' if self.command == 'HEAD' else response.body
         if self.command != 'HEAD' or 'Content-Length' not in headers:  # a registry HEAD tells the blob's size
             headers['Content-Length'] = str(len(body))
@@ -266,7 +319,7 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, port=0, admin_password='Harbor12345', ssl_context=None, verbose=False, state_dir=None,
-                 database_dsn=None, data_volume=None):
+                 database_dsn=None, data_volume=None, password_hash_cost='free'):
         routes.load_all()
         self.state = State(admin_password)
         # persistence (persistence.py): a Harbor-like data volume and the state in a PostgreSQL database
@@ -283,6 +336,10 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
         self.faults = Faults()
         self.access_log = AccessLog()
         self.csrf_token = secrets.token_urlsafe(24)
+        self.csrf_cookie = secrets.token_urlsafe(24)
+        self.sessions = {}  # sid -> username
+        self.password_checks = auth.PasswordChecks(password_hash_cost)
+        self.auth_stats = {'logins': 0, 'logouts': 0}
         # the real registry behind /v2/, started on first use; Harbor's <data_volume>/registry when there is one
         self.backend = Backend(state_dir, self.data_volume.registry_root if self.data_volume else None)
         self.tokens = registry.Tokens()
@@ -293,7 +350,17 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
             self.socket = ssl_context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
         self.url = '%s://127.0.0.1:%d' % ('https' if self.tls else 'http', self.server_address[1])
 
+    def auth_report(self):
+        """Password verifications, logins and logouts since the last reset, and the live sessions."""
+        return dict(self.auth_stats, password_verifications=self.password_checks.count, sessions=len(self.sessions))
+
+    def reset_auth_stats(self):
+        self.auth_stats = {'logins': 0, 'logouts': 0}
+        self.password_checks.count = 0
+
     def reset(self):
+        self.sessions.clear()
+        self.reset_auth_stats()
         self.state.reset()
         self.faults.clear()
         self.access_log.clear()

@@ -8,8 +8,9 @@ With HARBOR_URL, HARBOR_USERNAME and HARBOR_PASSWORD set (and HARBOR_CA_PATH for
 same playbooks run against that Harbor, through the project's recording proxy
 (``tests/harbor_emulator/recording_proxy.py``): it forwards every request unchanged and keeps the
 emulator's access log, so the request and write counts hold on real Harbor too
-(``harbor_access_log``). Only the checks that need the emulator's fault injection or control API are
-skipped there (the playbooks test ``harbor_emulator``).
+(``harbor_access_log``), and it injects the same faults as the emulator. Only the checks that need the
+emulator's control API (seeded users, directories, artifact times) are skipped there (the playbooks
+test ``harbor_emulator``).
 """
 
 import os
@@ -86,7 +87,7 @@ def harbor_target():
 
 
 @pytest.fixture
-def emulator_only(harbor_target):
-    if not harbor_target.is_emulator:
-        pytest.skip("needs the emulator's access log or fault injection; HARBOR_URL points at a real Harbor")
-    return harbor_target.emulator
+def faulty_harbor(harbor_target):
+    """What injects faults and keeps the access log: the emulator, or the recording proxy in front of a real
+    Harbor (same ``fault``, ``clear_faults``, ``log``, ``clear_log``)."""
+    return harbor_target.access_log

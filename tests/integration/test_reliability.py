@@ -72,47 +72,43 @@ def project_calls(emulator, method):
     return [e for e in emulator.log() if e["method"] == method and e["path"].startswith("/api/v2.0/projects")]
 
 
-@pytest.mark.emulator_only
-def test_a_get_that_meets_503_is_retried(playbook, harbor_target, emulator_only):
-    emulator_only.clear_log()
-    emulator_only.fault(path_regex="^/api/v2.0/projects/", method="GET", status=503, count=2)
+def test_a_get_that_meets_503_is_retried(playbook, harbor_target, faulty_harbor):
+    faulty_harbor.clear_log()
+    faulty_harbor.fault(path_regex="^/api/v2.0/projects/", method="GET", status=503, count=2)
     run = run_playbook(playbook, harbor_target.playbook_vars())
     assert run.succeeded, run.output
-    gets = project_calls(emulator_only, "GET")
+    gets = project_calls(faulty_harbor, "GET")
     assert [g["status"] for g in gets[:3]] == [503, 503, 404]
-    assert len(project_calls(emulator_only, "POST")) == 1
+    assert len(project_calls(faulty_harbor, "POST")) == 1
 
 
-@pytest.mark.emulator_only
-def test_a_reset_connection_on_get_is_retried(playbook, harbor_target, emulator_only):
-    emulator_only.clear_log()
-    emulator_only.fault(path_regex="^/api/v2.0/projects/", method="GET", action="reset", count=1)
+def test_a_reset_connection_on_get_is_retried(playbook, harbor_target, faulty_harbor):
+    faulty_harbor.clear_log()
+    faulty_harbor.fault(path_regex="^/api/v2.0/projects/", method="GET", action="reset", count=1)
     run = run_playbook(playbook, harbor_target.playbook_vars())
     assert run.succeeded, run.output
-    assert [g["status"] for g in project_calls(emulator_only, "GET")][:2] == [None, 404]
+    assert [g["status"] for g in project_calls(faulty_harbor, "GET")][:2] == [None, 404]
 
 
-@pytest.mark.emulator_only
-def test_a_post_that_meets_503_is_not_repeated(playbook, harbor_target, emulator_only):
-    emulator_only.clear_log()
-    emulator_only.fault(path_regex="^/api/v2.0/projects$", method="POST", status=503, count=1)
+def test_a_post_that_meets_503_is_not_repeated(playbook, harbor_target, faulty_harbor):
+    faulty_harbor.clear_log()
+    faulty_harbor.fault(path_regex="^/api/v2.0/projects$", method="POST", status=503, count=1)
     variables = harbor_target.playbook_vars()
     run = run_playbook(playbook, variables)
     assert not run.succeeded
     assert "POST /projects failed: HTTP 503: internal server error" in run.stdout
-    assert [p["status"] for p in project_calls(emulator_only, "POST")] == [503]
+    assert [p["status"] for p in project_calls(faulty_harbor, "POST")] == [503]
     # nothing half-applied: the same task run again completes
     run = run_playbook(playbook, variables)
     assert run.succeeded, run.output
-    assert [p["status"] for p in project_calls(emulator_only, "POST")] == [503, 201]
+    assert [p["status"] for p in project_calls(faulty_harbor, "POST")] == [503, 201]
 
 
-@pytest.mark.emulator_only
-def test_slow_harbor_meets_the_timeout(playbook, harbor_target, emulator_only):
-    emulator_only.fault(path_regex="^/api/v2.0/projects/", method="GET", latency_ms=3000, count=None)
+def test_slow_harbor_meets_the_timeout(playbook, harbor_target, faulty_harbor):
+    faulty_harbor.fault(path_regex="^/api/v2.0/projects/", method="GET", latency_ms=3000, count=None)
     try:
         run = run_playbook(playbook, harbor_target.playbook_vars(), env={"HARBOR_TIMEOUT": "1"})
     finally:
-        emulator_only.clear_faults()
+        faulty_harbor.clear_faults()
     assert not run.succeeded
     assert "no answer from Harbor" in run.stdout or "timed out" in run.stdout.lower()

@@ -35,6 +35,16 @@ class Call(object):
         self.raw = raw
 
 
+def _parsed_body(request):
+    """A JSON body parsed; a form body (the session login) as its field names only, its values unseen."""
+    if not request.body:
+        return None
+    if "application/x-www-form-urlencoded" in (request.headers.get("Content-Type") or ""):
+        raw = request.body if isinstance(request.body, str) else request.body.decode()
+        return {"form": sorted(parse_qs(raw))}
+    return json.loads(request.body)
+
+
 class ScriptedHTTP(BaseAdapter):
     def __init__(self, calls):
         super(ScriptedHTTP, self).__init__()
@@ -43,7 +53,7 @@ class ScriptedHTTP(BaseAdapter):
 
     def send(self, request, **kwargs):
         parts = urlsplit(request.url)
-        body = json.loads(request.body) if request.body else None
+        body = _parsed_body(request)
         seen = "%s %s?%s body=%s" % (request.method, parts.path, parts.query, body)
         self.sent.append(seen)
         if not self.calls:

@@ -13,7 +13,8 @@ from ansible_collections.harbor_ops.harbor.plugins.module_utils import _client
 
 from .http_script import ScriptedHTTP
 
-CONNECTION = {"url": "https://harbor.example.com", "username": "admin", "password": "S3cret-Passw0rd"}
+# unit tests script basic-auth requests; the session login (auth_method=auto) is tested against the emulator
+CONNECTION = {"url": "https://harbor.example.com", "username": "admin", "password": "S3cret-Passw0rd", "auth_method": "basic"}
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ BASE = "/api/v2.0"
 
 
 def scripted(calls, **kwargs):
+    kwargs.setdefault("auth_method", "basic")  # the session login is tested against the emulator (tests/emulator)
     client = HarborClient("https://harbor.example.com", "admin", "pw", **kwargs)
     http = ScriptedHTTP(calls)
     client.session.mount("https://", http)
@@ -185,6 +186,7 @@ def server():
 
 
 def local_client(server, **kwargs):
+    kwargs.setdefault("auth_method", "basic")
     return HarborClient("http://127.0.0.1:%d" % server.server_address[1], "admin", "pw", backoff_factor=0, **kwargs)
 
 
@@ -209,7 +211,7 @@ def test_retries_give_up_with_the_last_error(server):
     assert len(_Scripted.seen) == 3
 
 
-def test_no_cookie_is_ever_sent_back(server):
+def test_with_basic_auth_no_cookie_is_ever_sent_back(server):
     client = local_client(server)
     client.get("/projects")
     client.put("/projects/1", {})

@@ -4,6 +4,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """harbor_project with every HTTP call scripted: what is read, what is written, and when nothing is."""
 
+import json
+
 from ansible_collections.harbor_ops.harbor.plugins.modules.harbor_project import main
 
 from .http_script import Call, error
@@ -204,7 +206,19 @@ def test_connection_comes_from_harbor_environment(run_module, monkeypatch):
     result, dummy = run_module(main, {"name": "releases", "state": "absent"}, [lookup()])
     assert result["changed"] is False
     assert seen == {"url": "https://env-harbor.example.com", "username": "robot$ci", "password": "Env-Secret-1",
-                    "validate_certs": True, "ca_path": None, "timeout": 30}
+                    "validate_certs": True, "ca_path": None, "timeout": 30, "auth_method": "auto"}
+    # auth_method=auto with a robot account: basic auth, no login (the script holds only the look-up)
+
+
+def test_auth_method_comes_from_harbor_auth_method(run_module, monkeypatch):
+    monkeypatch.setenv("HARBOR_AUTH_METHOD", "session")
+    from . import module_runner
+    monkeypatch.setattr(module_runner, "CONNECTION", {"url": "https://harbor.example.com", "username": "admin",
+                                                      "password": "S3cret-Passw0rd"})
+    result, http = run_module(main, {"name": "releases", "state": "absent"},
+                              [Call("GET", "/c/log_out"), Call("POST", "/c/login", status=401, raw="")])
+    assert result["failed"] is True and "auth_method=session" in result["msg"]
+    assert "S3cret-Passw0rd" not in json.dumps(result) and "S3cret-Passw0rd" not in " ".join(http.sent)
 
 
 def test_non_admin_lookup_tells_missing_from_forbidden(run_module):

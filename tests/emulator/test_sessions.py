@@ -1,0 +1,126 @@
+"""One login per module run (issue 11): Harbor's session login, CSRF on session writes, what each costs.
+
+Real Harbor v2.15.2 re-hashes a user's password (PBKDF2-SHA256, 600,000 iterations) on every basic-auth
+request and on every ``POST /c/login``; the emulator counts those verifications (``/_emulator/auth``).
+"""
+
+import http.cookiejar
+
+import pytest
+import requests
+
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import Forbidden, HarborClient, Unauthorized
+
+NAME = {"X-Is-Resource-Name": "true"}
+
+
+def _client(emulator, username="admin", password="Harbor12345", **kwargs):
+    return HarborClient(emulator.url, username, password, **kwargs)
+
+
+def _work(client):
+    for dummy in range(5):
+        client.get("/projects/library", headers=NAME)
+    client.post("/projects", {"project_name": "sessions"})
+    client.delete("/projects/sessions", headers=NAME)
+
+
+def test_a_user_logs_in_once_writes_with_the_csrf_token_and_logs_out(harbor_emulator):
+    harbor_emulator.reset_auth_report()
+    client = _client(harbor_emulator)
+    _work(client)
+    assert client.logged_in and client.logins == 1
+    assert client.session.auth is None  # no Authorization header on the session's requests
+    assert sorted(client.session.cookies.keys()) == ["_gorilla_csrf", "sid"]
+    client.close()
+    assert not client.logged_in and len(client.session.cookies) == 0
+    report = harbor_emulator.auth_report()
+    assert (report["password_verifications"], report["logins"], report["logouts"]) == (1, 1, 1)
+
+
+def test_basic_auth_verifies_the_password_on_every_request(harbor_emulator):
+    harbor_emulator.reset_auth_report()
+    client = _client(harbor_emulator, auth_method="basic")
+    _work(client)
+    client.close()
+    report = harbor_emulator.auth_report()
+    assert report["password_verifications"] == 7 and report["logins"] == 0
+    assert len(client.session.cookies) == 0  # the sid Harbor hands out is never kept
+
+
+def test_a_robot_keeps_basic_auth(harbor_emulator, api):
+    response = api.post("/robots", json={"name": "ci", "level": "system", "duration": -1, "permissions": [
+        {"kind": "system", "namespace": "/", "access": [{"resource": "project", "action": "list"}]}]})
+    assert response.status_code == 201, response.text
+    robot = response.json()
+    client = _client(harbor_emulator, robot["name"], robot["secret"])
+    client.get("/projects")
+    assert client.logins == 0 and not client.logged_in and len(client.session.cookies) == 0
+
+
+def test_a_refused_login_falls_back_to_basic_auth_with_auto(harbor_emulator):
+    client = _client(harbor_emulator, password="wrong")
+    with pytest.raises(Unauthorized):
+        client.get("/users/current")
+    assert client.logins == 1 and not client.logged_in and client.session.auth == ("admin", "wrong")
+
+
+def test_session_mode_fails_when_the_login_is_refused(harbor_emulator):
+    client = _client(harbor_emulator, password="wrong", auth_method="session")
+    with pytest.raises(Unauthorized) as caught:
+        client.get("/users/current")
+    assert "auth_method=session" in str(caught.value) and "wrong" not in str(caught.value)
+
+
+def test_a_lost_session_logs_in_again_once(harbor_emulator):
+    client = _client(harbor_emulator)
+    client.get("/projects/library", headers=NAME)
+    harbor_emulator.reset()  # like a core restart: every session is gone
+    client.post("/projects", {"project_name": "after-restart"})
+    assert client.logins == 2
+    assert client.get("/projects/after-restart", headers=NAME)["name"] == "after-restart"
+
+
+def _cookie_session():
+    session = requests.Session()
+    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy())
+    return session
+
+
+def test_csrf_is_enforced_on_session_writes_and_on_login(harbor_emulator):
+    session = _cookie_session()
+    base = harbor_emulator.url
+    # a login without the token is refused
+    assert session.post(base + "/c/login", data={"principal": "admin", "password": "Harbor12345"}).status_code == 403
+    token = session.get(base + "/c/log_out").headers["X-Harbor-CSRF-Token"]
+    assert "_gorilla_csrf" in session.cookies
+    login = session.post(base + "/c/login", data={"principal": "admin", "password": "Harbor12345"},
+                         headers={"X-Harbor-CSRF-Token": token})
+    assert login.status_code == 200 and "sid" in session.cookies
+    assert session.get(base + "/api/v2.0/users/current").json()["username"] == "admin"
+    refused = session.post(base + "/api/v2.0/projects", json={"project_name": "no-token"})
+    assert refused.status_code == 403 and "CSRF token not found" in refused.text
+    wrong = session.post(base + "/api/v2.0/projects", json={"project_name": "no-token"},
+                         headers={"X-Harbor-CSRF-Token": "forged"})
+    assert wrong.status_code == 403 and "CSRF token invalid" in wrong.text
+    ok = session.post(base + "/api/v2.0/projects", json={"project_name": "with-token"},
+                      headers={"X-Harbor-CSRF-Token": token})
+    assert ok.status_code == 201
+
+
+def test_a_basic_client_that_keeps_harbors_sid_becomes_a_session_client(harbor_emulator):
+    # Harbor answers a basic-auth GET with a sid; sent back, it makes writes need the CSRF token
+    session = _cookie_session()
+    session.auth = ("admin", "Harbor12345")
+    assert session.get(harbor_emulator.url + "/api/v2.0/projects").status_code == 200
+    assert "sid" in session.cookies
+    refused = session.post(harbor_emulator.url + "/api/v2.0/projects", json={"project_name": "kept-sid"})
+    assert refused.status_code == 403
+
+
+def test_forbidden_is_not_mistaken_for_a_lost_session(harbor_emulator):
+    harbor_emulator.add_user("plain", "Plain-Passw0rd")
+    client = _client(harbor_emulator, "plain", "Plain-Passw0rd")
+    with pytest.raises(Forbidden):
+        client.put("/configurations", {"project_creation_restriction": "adminonly"})
+    assert client.logins == 1
