@@ -224,11 +224,24 @@ class HarborClient(object):
                       backoff_factor=backoff_factor, status_forcelist=RETRY_STATUSES,
                       allowed_methods=SAFE_TO_REPEAT, raise_on_status=False,
                       respect_retry_after_header=True)
-        adapter = HTTPAdapter(max_retries=retry, pool_connections=1, pool_maxsize=4)
-        session.mount("https://", adapter)
-        session.mount("http://", adapter)
+        self._retry = retry
+        self._mount(session, 4)
         self.session = session
         self.requests_sent = 0
+
+    def _mount(self, session, pool_size):
+        adapter = HTTPAdapter(max_retries=self._retry, pool_connections=1, pool_maxsize=pool_size)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+
+    def set_pool_size(self, pool_size):
+        """Keep up to ``pool_size`` connections, for that many threads sharing this client."""
+        self._mount(self.session, max(4, pool_size))
+
+    def ensure_session(self):
+        """Log in now if this client will (before threads share it); a no-op otherwise."""
+        if self._want_session:
+            self.login()
 
     @staticmethod
     def _base_url(url):
@@ -287,7 +300,7 @@ class HarborClient(object):
         refused login with ``auth_method=session``.
         """
         self._want_session = False  # one attempt per run (a re-login after a 401 calls _relogin)
-        username, password = self._credentials
+        username, password = self._credentials or ("", "")
         self._cookie_policy.accept = True
         self.session.auth = None
         self._send("GET", self.base_url + "/c/log_out", "/c/log_out")  # hands out the CSRF cookie and token
@@ -325,8 +338,7 @@ class HarborClient(object):
 
     def request(self, method, path, params=None, json=None, headers=None):
         """Send one request; return the response for 2xx, raise a typed HarborError otherwise."""
-        if self._want_session:
-            self.login()
+        self.ensure_session()
         display = path if path.startswith("/") else "/" + path
         response = self._session_request(method, path, display, params, json, headers)
         if self.logged_in and (response.status_code == 401 or _csrf_refused(response)):

@@ -15,9 +15,11 @@ are removed afterwards in the reverse order, so that what refers to a resource g
 """
 
 from collections import namedtuple
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import HarborError
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import apply_state, strip_secrets
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.label import (
@@ -180,32 +182,83 @@ def _apply(client, kind, params, check_mode, want_diff, caller, planned):
     return outcome
 
 
-def reconcile(client, validated, check_mode=False, want_diff=False, caller=(None, None)):
+MIN_PARALLELISM, MAX_PARALLELISM = 1, 32
+
+
+def check_parallelism(value):
+    if not MIN_PARALLELISM <= value <= MAX_PARALLELISM:
+        raise ValidationError("parallelism=%r: give %d to %d concurrent requests"
+                              % (value, MIN_PARALLELISM, MAX_PARALLELISM))
+    return value
+
+
+def _batches(plan):
+    """The plan cut into runs of consecutive items of one kind (kinds refer only to earlier kinds)."""
+    batches = []
+    for kind, params in plan:
+        if batches and batches[-1][0] is kind:
+            batches[-1][1].append(params)
+        else:
+            batches.append((kind, [params]))
+    return batches
+
+
+def _apply_batch(client, kind, items, check_mode, want_diff, caller, planned, parallelism):
+    """Outcomes of one kind's items, in order: concurrently with ``parallelism`` > 1 (each item is a
+    look-up and at most its own writes; they share the client's one session), else one after another.
+    The first error, in declared order, is raised once every started item has finished."""
+    def one(params):
+        try:
+            return _apply(client, kind, params, check_mode, want_diff, caller, planned), None
+        except (ValidationError, HarborError) as exc:
+            return None, exc
+    if parallelism <= 1 or len(items) <= 1:
+        outcomes = []
+        for params in items:
+            outcome, error = one(params)
+            outcomes.append((outcome, error))
+            if error is not None:
+                break
+        return outcomes
+    with ThreadPoolExecutor(max_workers=min(parallelism, len(items))) as pool:
+        return list(pool.map(one, items))
+
+
+def reconcile(client, validated, check_mode=False, want_diff=False, caller=(None, None), parallelism=1):
     """Apply every validated item; return the module result (per-item results and counts).
 
     ``caller`` is the (username, password) of the connection, which Harbor asks for when a user's own
-    password is changed.
+    password is changed. Items of one kind are applied ``parallelism`` at a time; kinds one after another.
     """
     results = []
     summary = dict((kind.option, dict((action, 0) for action in ACTIONS)) for kind in KINDS if validated.get(kind.option))
     diffs = []
     planned = {}
-    for kind, params in _plan(validated):
-        name = item_name(kind, params)
-        try:
-            outcome = _apply(client, kind, params, check_mode, want_diff, caller, planned)
-        except ValidationError as exc:
-            raise ValidationError("%s %s: %s" % (kind.option, name, exc))
-        if outcome["action"] == "created":
-            planned.setdefault(kind.option, set()).add(params.get(kind.identity[0]))
-        summary[kind.option][outcome["action"]] += 1
-        entry = {"kind": kind.option, "name": name, "action": outcome["action"], "changed": outcome["changed"]}
-        if want_diff and "diff" in outcome:
-            header = "%s/%s" % (kind.option, name)
-            diffs.append(dict(outcome["diff"], before_header=header, after_header=header))
-            entry["diff"] = outcome["diff"]
-        results.append(entry)
+    if parallelism > 1:
+        client.ensure_session()  # log in once, before the threads share the session
+        client.set_pool_size(parallelism)
+    for kind, items in _batches(_plan(validated)):
+        outcomes = _apply_batch(client, kind, items, check_mode, want_diff, caller, planned, parallelism)
+        for params, (outcome, error) in zip(items, outcomes):
+            name = item_name(kind, params)
+            if error is not None:
+                if isinstance(error, ValidationError):
+                    raise ValidationError("%s %s: %s" % (kind.option, name, error))
+                raise error
+            _record(kind, params, name, outcome, planned, summary, results, diffs, want_diff)
     result = {"changed": any(r["changed"] for r in results), "results": results, "summary": summary}
     if want_diff:
         result["diff"] = diffs
     return result
+
+
+def _record(kind, params, name, outcome, planned, summary, results, diffs, want_diff):
+    if outcome["action"] == "created":
+        planned.setdefault(kind.option, set()).add(params.get(kind.identity[0]))
+    summary[kind.option][outcome["action"]] += 1
+    entry = {"kind": kind.option, "name": name, "action": outcome["action"], "changed": outcome["changed"]}
+    if want_diff and "diff" in outcome:
+        header = "%s/%s" % (kind.option, name)
+        diffs.append(dict(outcome["diff"], before_header=header, after_header=header))
+        entry["diff"] = outcome["diff"]
+    results.append(entry)

@@ -135,7 +135,8 @@ gc_run:
     id: 12
     job_name: GARBAGE_COLLECTION
     job_kind: MANUAL
-    job_parameters: '{"delete_tag":false,"delete_untagged":true,"dry_run":false,"freed_space":35651584,"purged_blobs":28,"purged_manifests":14,"time_window":2,"workers":1}'
+    job_parameters: "{\"delete_tag\":false,\"delete_untagged\":true,\"dry_run\":false,\"freed_space\":35651584,\
+      \"purged_blobs\":28,\"purged_manifests\":14,\"time_window\":2,\"workers\":1}"
     job_status: Success
     schedule:
       type: Manual

@@ -67,7 +67,8 @@ gc_runs:
       job_name: GARBAGE_COLLECTION
       job_kind: MANUAL
       job_status: Success
-      job_parameters: '{"delete_tag":false,"delete_untagged":false,"dry_run":false,"freed_space":0,"purged_blobs":0,"purged_manifests":0,"time_window":2,"workers":1}'
+      job_parameters: "{\"delete_tag\":false,\"delete_untagged\":false,\"dry_run\":false,\"freed_space\":0,\
+        \"purged_blobs\":0,\"purged_manifests\":0,\"time_window\":2,\"workers\":1}"
       parameters: {delete_tag: false, delete_untagged: false, dry_run: false, freed_space: 0, purged_blobs: 0,
                    purged_manifests: 0, time_window: 2, workers: 1}
       schedule: {type: Manual, next_scheduled_time: "0001-01-01T00:00:00.000Z"}

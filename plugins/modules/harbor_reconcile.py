@@ -31,6 +31,13 @@ extends_documentation_fragment:
   - harbor_ops.harbor.harbor
   - harbor_ops.harbor.harbor.ATTRIBUTES
 options:
+  parallelism:
+    description:
+      - How many items of one kind are looked up (and written) at the same time, 1 to 32, over the module's one
+        session. Kinds are applied one after another in the order above, so what an item refers to exists first.
+      - On a real Harbor each request costs Harbor CPU; the default keeps 8 in flight.
+    type: int
+    default: 8
   users:
     description:
       - Local users (database authentication), for example C(name), C(email), C(realname), C(user_password), C(admin).
@@ -229,6 +236,7 @@ summary:
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import HarborModule
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._reconcile import (
     OPTIONS,
+    check_parallelism,
     reconcile,
     secret_values,
     validate_declared,
@@ -236,13 +244,16 @@ from ansible_collections.harbor_ops.harbor.plugins.module_utils._reconcile impor
 
 
 def main():
-    module = HarborModule(argument_spec=dict(
-        (option, dict(type="list", elements="dict", default=[])) for option in OPTIONS))
+    spec = dict((option, dict(type="list", elements="dict", default=[])) for option in OPTIONS)
+    spec["parallelism"] = dict(type="int", default=8)
+    module = HarborModule(argument_spec=spec)
 
     def work(m):
+        parallelism = check_parallelism(m.params["parallelism"])
         validated = validate_declared(m.params)
         m.no_log_values.update(secret_values(validated))  # items are plain dicts: mask their secrets here
-        return reconcile(m.client, validated, m.check_mode, m._diff, (m.params["username"], m.params["password"]))
+        return reconcile(m.client, validated, m.check_mode, m._diff, (m.params["username"], m.params["password"]),
+                         parallelism)
 
     module.run(work)
 

@@ -124,3 +124,31 @@ def test_forbidden_is_not_mistaken_for_a_lost_session(harbor_emulator):
     with pytest.raises(Forbidden):
         client.put("/configurations", {"project_creation_restriction": "adminonly"})
     assert client.logins == 1
+
+
+def test_reconcile_in_parallel_logs_in_once_and_converges(harbor_emulator):
+    from ansible_collections.harbor_ops.harbor.plugins.module_utils._reconcile import reconcile, validate_declared
+    declared = validate_declared({"projects": [{"name": "par-%02d" % i, "auto_scan": i % 2 == 0} for i in range(30)],
+                                  "labels": [{"name": "approved", "scope": "global", "color": "#00FF00"}]})
+    harbor_emulator.reset_auth_report()
+    client = _client(harbor_emulator)
+    first = reconcile(client, declared, parallelism=8)
+    client.close()
+    assert first["summary"]["projects"]["created"] == 30 and first["summary"]["labels"]["created"] == 1
+    assert [r["name"] for r in first["results"]][:30] == ["par-%02d" % i for i in range(30)]  # declared order kept
+    assert harbor_emulator.auth_report()["logins"] == 1
+    mark = harbor_emulator.last_seq()
+    client = _client(harbor_emulator)
+    second = reconcile(client, declared, parallelism=8)
+    client.close()
+    assert not second["changed"] and harbor_emulator.writes_since(mark) == []
+    assert len(harbor_emulator.requests_since(mark)) == 31  # one look-up per item, nothing more
+
+
+def test_reconcile_parallelism_is_bounded():
+    from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
+    from ansible_collections.harbor_ops.harbor.plugins.module_utils._reconcile import check_parallelism
+    for bad in (0, 33):
+        with pytest.raises(ValidationError) as caught:
+            check_parallelism(bad)
+        assert "parallelism=%d" % bad in str(caught.value) and "1 to 32" in str(caught.value)

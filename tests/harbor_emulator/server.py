@@ -120,6 +120,16 @@ class Faults:
             self._faults = []
 
 
+def drop_connection(handler):
+    """Close a handler's connection with RST and no response, like a proxy that dies mid-request."""
+    handler.close_connection = True
+    try:
+        handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+    except OSError:
+        pass
+    handler.connection.close()
+
+
 def _cookies(headers):
     cookies = http.cookies.SimpleCookie()
     try:
@@ -278,13 +288,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
 
     def _drop_connection(self):
-        """Close with RST and no response, like a proxy that dies mid-request."""
-        self.close_connection = True
-        try:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
-        except OSError:
-            pass
-        self.connection.close()
+        drop_connection(self)
 
     def _send(self, response, api=False):
         self.send_response(response.status)

@@ -10,6 +10,7 @@ each instance's /v2/ to compare digests.
 
 import http.cookiejar
 import os
+import uuid
 
 import pytest
 import requests
@@ -19,7 +20,19 @@ from tests import oci_images
 
 from .ansible_runner import run_playbook
 
-pytestmark = pytest.mark.skipif(bool(os.environ.get("HARBOR_URL")), reason="needs two emulator instances")
+# a real pair: HARBOR_URL is the DR site, HARBOR_PEER_URL the primary it pulls from (a second Harbor sharing nothing)
+TWO_REAL = bool(os.environ.get("HARBOR_URL") and os.environ.get("HARBOR_PEER_URL"))
+emulators_only = pytest.mark.skipif(bool(os.environ.get("HARBOR_URL")),
+                                    reason="needs two emulators: fault injection on the primary's /v2/, a proxy cache")
+
+
+class RealSite(object):
+    """A real Harbor of a DR pair (HARBOR_URL and HARBOR_PEER_URL), shaped like an EmulatorProcess for these tests."""
+
+    def __init__(self, url, password):
+        self.url = url.rstrip("/")
+        self.api = self.url + "/api/v2.0"
+        self.admin = ("admin", password)
 
 
 def _session():
@@ -39,57 +52,89 @@ def _play(tmp_path, emulator, tasks, name="play"):
 
 
 @pytest.fixture
-def sites(harbor_emulator_factory, tmp_path):
-    """(primary, DR) with library/app:{v1,v2,dev} and library/tools:v1 pushed to the primary."""
-    primary, dr = harbor_emulator_factory(), harbor_emulator_factory()
+def pair(request):
+    """(primary, DR, source project): two emulators, or the real Harbors of HARBOR_PEER_URL (primary) and
+    HARBOR_URL (DR); no state shared, names carry a random prefix since real Harbors are not fresh."""
+    if TWO_REAL:
+        prefix = "dr%s" % uuid.uuid4().hex[:6]
+        dr = RealSite(os.environ["HARBOR_URL"], os.environ.get("HARBOR_PASSWORD", ""))
+        primary = RealSite(os.environ["HARBOR_PEER_URL"], os.environ.get("HARBOR_PEER_PASSWORD") or dr.admin[1])
+        created = _session().post(primary.api + "/projects", auth=primary.admin, json={"project_name": prefix + "src"})
+        assert created.status_code == 201, created.text
+        return primary, dr, prefix
+    if os.environ.get("HARBOR_URL"):
+        pytest.skip("a real DR pair needs HARBOR_PEER_URL (and HARBOR_PEER_PASSWORD): the primary HARBOR_URL pulls from")
+    factory = request.getfixturevalue("harbor_emulator_factory")
+    return factory(), factory(), ""
+
+
+@pytest.fixture
+def sites(pair, tmp_path):
+    """(primary, DR, digests, names) with SRC/app:{v1,v2,dev} and SRC/tools:v1 pushed to the primary;
+    SRC is ``library`` on emulators."""
+    primary, dr, prefix = pair
+    names = {"src": prefix + "src" if prefix else "library", "mirror": prefix + "mirror",
+             "registry": prefix + "primary", "policy": prefix + "from-primary"}
     layout = str(tmp_path / "layout")
     digests = {}
     for tag in ("v1", "v2", "dev"):
         digests["app:" + tag] = oci_images.build_layout(layout, tag, layers=2, layer_size=8192)
-        oci_images.push(layout, tag, primary, "library/app")
-    oci_images.push(layout, "v1", primary, "library/tools")
+        oci_images.push(layout, tag, primary, names["src"] + "/app")
+    oci_images.push(layout, "v1", primary, names["src"] + "/tools")
     digests["tools:v1"] = digests["app:v1"]
-    return primary, dr, digests
+    return primary, dr, digests, names
 
 
 def test_pull_policy_copies_exactly_the_matching_tags(sites, tmp_path):
-    primary, dr, digests = sites
+    primary, dr, digests, names = sites
+    mirror = names["mirror"]
+    tasks_expected = 1 if TWO_REAL else 2
     tasks = [
         {"name": "The primary as an endpoint of the DR site", "harbor_ops.harbor.harbor_registry": {
-            "name": "primary", "type": "harbor", "endpoint_url": primary.url, "access_key": "admin",
+            "name": names["registry"], "type": "harbor", "endpoint_url": primary.url, "access_key": "admin",
             "access_secret": primary.admin[1], "update_secret": "on_create"}},
-        {"name": "Pull v* tags of library/app, not dev", "harbor_ops.harbor.harbor_replication": {
-            "name": "from-primary", "mode": "pull", "registry": "primary", "dest_namespace": "mirror",
+        {"name": "The mirror project", "harbor_ops.harbor.harbor_project": {"name": mirror}},
+        {"name": "Pull v* tags of SRC/app, not dev", "harbor_ops.harbor.harbor_replication": {
+            "name": names["policy"], "mode": "pull", "registry": names["registry"], "dest_namespace": mirror,
             "dest_namespace_replace_count": 1,
-            "filters": [{"type": "name", "value": "library/app"}, {"type": "tag", "value": "v*"}]}},
+            "filters": [{"type": "name", "value": names["src"] + "/app"}, {"type": "tag", "value": "v*"}]}},
         {"name": "Run it and wait", "harbor_ops.harbor.harbor_replication_execution": {
-            "policy": "from-primary", "wait": True, "wait_timeout": 60}, "register": "first"},
+            "policy": names["policy"], "wait": True, "wait_timeout": 300}, "register": "first"},
         {"name": "Run it again", "harbor_ops.harbor.harbor_replication_execution": {
-            "policy": "from-primary", "wait": True, "wait_timeout": 60}, "register": "second"},
+            "policy": names["policy"], "wait": True, "wait_timeout": 300}, "register": "second"},
         {"name": "Both succeeded", "ansible.builtin.assert": {"that": [
-            "first.execution.status == 'Succeed'", "first.execution.total == 2", "first.execution.succeed == 2",
+            # real Harbor runs one task per repository (controller/replication/flow/stage.go); the emulator one
+            # per tag (a known difference, left for a later fix)
+            "first.execution.status == 'Succeed'", "first.execution.total == %d" % tasks_expected,
+            "first.execution.succeed == first.execution.total",
             "first.failed_tasks == []", "second.execution.status == 'Succeed'"]}},
     ]
     run = _play(tmp_path, dr, tasks)
     assert run.succeeded, run.output
     session = _session()
-    assert oci_images.v2_tags(session, dr, "mirror/app") == {"v1": digests["app:v1"], "v2": digests["app:v2"]}
-    assert oci_images.v2_tags(session, dr, "mirror/tools") == {}
-    # the second execution moved nothing: no blob upload and no manifest PUT reached the DR registry after it started
-    executions = session.get(dr.api + "/replication/executions", auth=dr.admin, params={"sort": "-id"}).json()
+    assert oci_images.v2_tags(session, dr, mirror + "/app") == {"v1": digests["app:v1"], "v2": digests["app:v2"]}
+    assert oci_images.v2_tags(session, dr, mirror + "/tools") == {}
+    # the second execution moved nothing: each task's log says the artifact was there already
+    # (real Harbor: controller/replication/transfer/image/transfer.go; the emulator: "nothing copied")
+    policy_id = [p for p in session.get(dr.api + "/replication/policies", auth=dr.admin, params={"page_size": 100}).json()
+                 if p["name"] == names["policy"]][0]["id"]
+    executions = session.get(dr.api + "/replication/executions", auth=dr.admin,
+                             params={"sort": "-id", "policy_id": policy_id}).json()
     second = executions[0]
     tasks = session.get("%s/replication/executions/%d/tasks" % (dr.api, second["id"]), auth=dr.admin).json()
-    logs = [session.get("%s/replication/executions/%d/tasks/%d/log" % (dr.api, second["id"], t["id"]), auth=dr.admin).text
-            for t in tasks]
-    assert len(logs) == 2 and all("nothing copied" in log for log in logs), logs
+    logs = [session.get("%s/replication/executions/%d/tasks/%d/log" % (dr.api, second["id"], t["id"]), auth=dr.admin,
+                        headers={"Accept": "text/plain"}).text for t in tasks]
+    skipped = ("nothing copied", "already exists on the destination registry, skip")
+    assert len(logs) == tasks_expected and all(any(s in log for s in skipped) for log in logs), logs
     # the API shows what the registry holds
-    artifacts = session.get(dr.api + "/projects/mirror/repositories/app/artifacts", auth=dr.admin).json()
+    artifacts = session.get(dr.api + "/projects/%s/repositories/app/artifacts" % mirror, auth=dr.admin).json()
     assert sorted(t["name"] for a in artifacts for t in a["tags"]) == ["v1", "v2"]
     assert sorted(a["digest"] for a in artifacts) == sorted([digests["app:v1"], digests["app:v2"]])
 
 
+@emulators_only
 def test_failed_task_is_reported_with_its_log(sites, tmp_path):
-    primary, dr, digests = sites
+    primary, dr, digests, dummy = sites
     primary.fault(path_regex="^/v2/library/app/manifests/v2$", method="GET", status=500, count=None)
     tasks = [
         {"harbor_ops.harbor.harbor_registry": {"name": "primary", "type": "harbor", "endpoint_url": primary.url,
@@ -109,8 +154,9 @@ def test_failed_task_is_reported_with_its_log(sites, tmp_path):
     assert oci_images.v2_tags(_session(), dr, "library/app") == {"v1": digests["app:v1"]}
 
 
+@emulators_only
 def test_event_based_push_policy_and_proxy_cache(sites, tmp_path):
-    primary, dr, digests = sites
+    primary, dr, digests, dummy = sites
     tasks = [
         {"harbor_ops.harbor.harbor_registry": {"name": "dr", "type": "harbor", "endpoint_url": dr.url,
                                                "access_key": "admin", "access_secret": dr.admin[1]}},

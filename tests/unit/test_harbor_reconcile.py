@@ -30,7 +30,7 @@ def missing(name):
 
 def test_converged_items_cost_one_get_each(run_module):
     projects = [{"name": "p%d" % i, "auto_scan": True} for i in range(5)]
-    result, http = run_module(main, {"projects": projects}, [found("p%d" % i, auto_scan="true") for i in range(5)])
+    result, http = run_module(main, {"parallelism": 1, "projects": projects}, [found("p%d" % i, auto_scan="true") for i in range(5)])
     assert result["changed"] is False
     assert result["summary"] == {"projects": {"created": 0, "updated": 0, "deleted": 0, "unchanged": 5}}
     assert len(http.sent) == 5
@@ -46,7 +46,7 @@ def test_mixed_actions_and_diffs(run_module):
         found("gone"),
         Call("DELETE", BASE + "/projects/3"),
     ]
-    result, dummy = run_module(main, {"projects": [{"name": "new", "public": True}, {"name": "same", "auto_scan": True},
+    result, dummy = run_module(main, {"parallelism": 1, "projects": [{"name": "new", "public": True}, {"name": "same", "auto_scan": True},
                                                    {"name": "gone", "state": "absent"}]}, calls, diff=True)
     assert result["changed"] is True
     assert [(r["name"], r["action"]) for r in result["results"]] == [("new", "created"), ("same", "unchanged"),
@@ -55,7 +55,7 @@ def test_mixed_actions_and_diffs(run_module):
 
 
 def test_check_mode_reads_only(run_module):
-    result, http = run_module(main, {"projects": [{"name": "new"}, {"name": "same", "public": True}]},
+    result, http = run_module(main, {"parallelism": 1, "projects": [{"name": "new"}, {"name": "same", "public": True}]},
                               [missing("new"), found("same")], check_mode=True)
     assert result["summary"]["projects"]["created"] == 1 and result["summary"]["projects"]["updated"] == 1
     assert all(s.startswith("GET") for s in http.sent)
@@ -63,22 +63,22 @@ def test_check_mode_reads_only(run_module):
 
 def test_one_bad_item_fails_before_any_request(run_module):
     projects = [{"name": "ok"}, {"name": "ok2", "severity": "urgent"}, {"name": "Bad Name"}]
-    result, http = run_module(main, {"projects": projects}, [])
+    result, http = run_module(main, {"parallelism": 1, "projects": projects}, [])
     assert result["failed"] is True
     assert result["msg"].startswith("projects[1] (ok2): ") and "severity" in result["msg"] and "critical" in result["msg"]
     assert http.sent == []
 
 
 def test_item_semantic_error_names_the_item(run_module):
-    result, http = run_module(main, {"projects": [{"name": "a"}, {"name": "b", "storage_quota": "lots"}]}, [])
+    result, http = run_module(main, {"parallelism": 1, "projects": [{"name": "a"}, {"name": "b", "storage_quota": "lots"}]}, [])
     assert result["failed"] and result["msg"].startswith("projects[1] (b): storage_quota=")
     assert http.sent == []
 
 
 def test_duplicates_and_unknown_options_refused(run_module):
-    result, http = run_module(main, {"projects": [{"name": "a"}, {"name": "a"}]}, [])
+    result, http = run_module(main, {"parallelism": 1, "projects": [{"name": "a"}, {"name": "a"}]}, [])
     assert result["failed"] and "declared more than once: a" in result["msg"]
-    result, http = run_module(main, {"projects": [{"name": "a", "pubic": True}]}, [])
+    result, http = run_module(main, {"parallelism": 1, "projects": [{"name": "a", "pubic": True}]}, [])
     assert result["failed"] and "pubic" in result["msg"]
     assert http.sent == []
 
@@ -95,7 +95,7 @@ def test_check_mode_plans_dependants_of_new_items_without_looking_them_up(run_mo
     declared = {"projects": [{"name": "new"}], "members": [{"project": "new", "user_name": "alice", "role": "developer"}],
                 "webhooks": [{"project": "new", "name": "ci", "event_types": ["PUSH_ARTIFACT"],
                               "targets": [{"address": "https://ci.example.com/hook", "auth_header": "Bearer T0ken-x"}]}]}
-    result, http = run_module(main, declared, [missing("new")], check_mode=True, diff=True)
+    result, http = run_module(main, dict(declared, parallelism=1), [missing("new")], check_mode=True, diff=True)
     assert [(r["kind"], r["name"], r["action"]) for r in result["results"]] == [
         ("projects", "new", "created"), ("members", "new/alice", "created"), ("webhooks", "new/ci", "created")]
     assert [s.split("?")[0] for s in http.sent] == ["GET %s/projects/new" % BASE]
@@ -124,7 +124,7 @@ def test_nested_secrets_are_masked():
 
 def test_duplicate_members_are_named_by_project_and_user(run_module):
     member = {"project": "p", "user_name": "alice", "role": "developer"}
-    result, http = run_module(main, {"members": [member, dict(member, role="guest")]}, [])
+    result, http = run_module(main, {"parallelism": 1, "members": [member, dict(member, role="guest")]}, [])
     assert result["failed"] and "members: declared more than once: p/alice" in result["msg"]
     assert http.sent == []
 
@@ -134,7 +134,7 @@ def test_users_password_rotation_runs_inside_reconcile(run_module):
              "comment": "", "sysadmin_flag": False}
     calls = [Call("GET", BASE + "/users", query={"q": "username=alice", "page": "1", "page_size": "100"}, answer=[alice]),
              Call("PUT", BASE + "/users/5/password", body={"new_password": "New-Passw0rd"})]
-    result, dummy = run_module(main, {"users": [{"name": "alice", "user_password": "New-Passw0rd",
+    result, dummy = run_module(main, {"parallelism": 1, "users": [{"name": "alice", "user_password": "New-Passw0rd",
                                                  "update_password": "always"}]}, calls)
     assert result["changed"] is True and result["results"][0]["action"] == "updated"
     assert "New-Passw0rd" not in json.dumps(result)
