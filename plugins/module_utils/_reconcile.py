@@ -193,14 +193,16 @@ def check_parallelism(value):
 
 
 def _batches(plan):
-    """The plan cut into runs of consecutive items of one kind (kinds refer only to earlier kinds)."""
+    """The plan cut into runs of consecutive items of one kind and one direction (kinds refer only to earlier
+    kinds; every removal waits until every present item is applied)."""
     batches = []
     for kind, params in plan:
-        if batches and batches[-1][0] is kind:
+        absent = params.get("state") == "absent"
+        if batches and batches[-1][0] is kind and batches[-1][2] == absent:
             batches[-1][1].append(params)
         else:
-            batches.append((kind, [params]))
-    return batches
+            batches.append((kind, [params], absent))
+    return [(kind, items) for kind, items, dummy in batches]
 
 
 def _apply_batch(client, kind, items, check_mode, want_diff, caller, planned, parallelism):

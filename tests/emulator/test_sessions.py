@@ -152,3 +152,18 @@ def test_reconcile_parallelism_is_bounded():
         with pytest.raises(ValidationError) as caught:
             check_parallelism(bad)
         assert "parallelism=%d" % bad in str(caught.value) and "1 to 32" in str(caught.value)
+
+
+def test_parallel_reconcile_removes_only_after_every_present_item(harbor_emulator):
+    from ansible_collections.harbor_ops.harbor.plugins.module_utils._reconcile import reconcile, validate_declared
+    client = _client(harbor_emulator)
+    reconcile(client, validate_declared({"projects": [{"name": "keep-%d" % i} for i in range(4)] + [{"name": "drop"}]}),
+              parallelism=8)
+    mark = harbor_emulator.last_seq()
+    declared = validate_declared({"projects": [{"name": "keep-%d" % i, "public": True} for i in range(4)] +
+                                  [{"name": "drop", "state": "absent"}]})
+    result = reconcile(client, declared, parallelism=8)
+    client.close()
+    writes = [e["method"] for e in harbor_emulator.writes_since(mark)]
+    assert writes == ["PUT"] * 4 + ["DELETE"], writes
+    assert [r["action"] for r in result["results"]] == ["updated"] * 4 + ["deleted"]

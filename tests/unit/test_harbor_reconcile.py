@@ -46,7 +46,8 @@ def test_mixed_actions_and_diffs(run_module):
         found("gone"),
         Call("DELETE", BASE + "/projects/3"),
     ]
-    result, dummy = run_module(main, {"parallelism": 1, "projects": [{"name": "new", "public": True}, {"name": "same", "auto_scan": True},
+    result, dummy = run_module(main, {"parallelism": 1,
+                                      "projects": [{"name": "new", "public": True}, {"name": "same", "auto_scan": True},
                                                    {"name": "gone", "state": "absent"}]}, calls, diff=True)
     assert result["changed"] is True
     assert [(r["name"], r["action"]) for r in result["results"]] == [("new", "created"), ("same", "unchanged"),
@@ -134,7 +135,8 @@ def test_users_password_rotation_runs_inside_reconcile(run_module):
              "comment": "", "sysadmin_flag": False}
     calls = [Call("GET", BASE + "/users", query={"q": "username=alice", "page": "1", "page_size": "100"}, answer=[alice]),
              Call("PUT", BASE + "/users/5/password", body={"new_password": "New-Passw0rd"})]
-    result, dummy = run_module(main, {"parallelism": 1, "users": [{"name": "alice", "user_password": "New-Passw0rd",
+    result, dummy = run_module(main, {"parallelism": 1,
+                                      "users": [{"name": "alice", "user_password": "New-Passw0rd",
                                                  "update_password": "always"}]}, calls)
     assert result["changed"] is True and result["results"][0]["action"] == "updated"
     assert "New-Passw0rd" not in json.dumps(result)
