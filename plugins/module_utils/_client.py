@@ -299,7 +299,7 @@ class HarborClient(object):
         to basic auth (an OIDC user's CLI secret is accepted only as basic auth). Raises Unauthorized for a
         refused login with ``auth_method=session``.
         """
-        self._want_session = False  # one attempt per run (a re-login after a 401 calls _relogin)
+        self._want_session = False  # login on first use happens once; request() logs in again once after a 401
         username, password = self._credentials or ("", "")
         self._cookie_policy.accept = True
         self.session.auth = None

@@ -167,3 +167,12 @@ def test_parallel_reconcile_removes_only_after_every_present_item(harbor_emulato
     writes = [e["method"] for e in harbor_emulator.writes_since(mark)]
     assert writes == ["PUT"] * 4 + ["DELETE"], writes
     assert [r["action"] for r in result["results"]] == ["updated"] * 4 + ["deleted"]
+
+
+def test_the_sid_handed_to_a_refused_caller_is_no_session(harbor_emulator):
+    session = _cookie_session()
+    session.auth = ("admin", "wrong")
+    assert session.get(harbor_emulator.url + "/api/v2.0/systeminfo").status_code == 200  # anonymous may read it
+    assert "sid" in session.cookies
+    session.auth = None
+    assert session.get(harbor_emulator.url + "/api/v2.0/users/current").status_code == 401

@@ -206,9 +206,17 @@ def handle_api(server, method, path, raw_query, headers, body):
         if not found.anonymous:
             auth.require_authenticated(req)
         if getattr(found.handler, 'unlocked', False):
-            return found.handler(req)  # it calls out over HTTP (pings, registries): it takes the lock itself
-        with server.state.lock:
-            return found.handler(req)
+            response = found.handler(req)  # it calls out over HTTP (pings, registries): it takes the lock itself
+        else:
+            with server.state.lock:
+                response = found.handler(req)
+        if method == 'GET' and req.caller.user is not None and 'sid' not in _cookies(headers):
+            # Harbor hands an authenticated user a session cookie too: a client that sends it back is a
+            # session client, whose writes then need the CSRF token
+            sid = secrets.token_hex(16)
+            server.sessions[sid] = req.caller.username
+            response.headers.setdefault('Set-Cookie', 'sid=%s; Path=/; HttpOnly' % sid)
+        return response
     except HarborError as exc:
         return Response(exc.status, error_body(exc.status, exc.message, exc.code))
     except Exception:  # pylint: disable=broad-except
@@ -299,13 +307,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if api:
             headers['X-Harbor-Csrf-Token'] = self.server.csrf_token
             if self.command == 'GET' and 'sid=' not in (self.headers.get('Cookie') or '') and 'Set-Cookie' not in headers:
-                # Harbor hands a basic-auth caller a session cookie too: a client that sends it back is a
-                # session client, whose writes then need the CSRF token
-                sid = secrets.token_hex(16)
-                credentials = auth.basic_credentials(self.headers.get('Authorization'))
-                if credentials:
-                    self.server.sessions[sid] = credentials[0]
-                headers['Set-Cookie'] = 'sid=%s; Path=/; HttpOnly' % sid
+                headers['Set-Cookie'] = 'sid=%s; Path=/; HttpOnly' % secrets.token_hex(16)
         body = b'' if self.command == 'HEAD' else response.body
         if self.command != 'HEAD' or 'Content-Length' not in headers:  # a registry HEAD tells the blob's size
             headers['Content-Length'] = str(len(body))
