@@ -51,9 +51,13 @@ options:
       - How the module authenticates. Harbor v2.15 re-hashes a user's password (PBKDF2-SHA256, 600,000 iterations,
         about 130 ms of Harbor CPU) on every basic-auth request, so a user account logs in once per module run.
       - V(auto) logs a user in once (C(POST /c/login)), keeps the session cookie in memory only, sends Harbor's CSRF
-        token on writes and logs out when the module ends, also on failure. Robot accounts (C(robot$...)) use
-        basic auth, which is cheap for them, and so does a user whose login Harbor refuses (an OIDC user with a
-        CLI secret).
+        token on writes and logs out when the module ends, also on failure. Robot accounts (a name with C($),
+        which Harbor refuses in user names, as in C(robot$ci)) use basic auth, which is cheap for them, and so
+        does a user whose login Harbor refuses (an OIDC user with a CLI secret). Robots of a custom
+        C(robot_name_prefix) without C($) should set V(basic).
+      - After a failed login Harbor refuses every login of that name for 1.5 s. A refusal that comes at once
+        (the lock, not a wrong password, which Harbor answers only after that pause) is sent once more when the
+        lock ends.
       - V(session) always logs in and fails when Harbor refuses the login; V(basic) authenticates every request.
       - If not set, the value of the E(HARBOR_AUTH_METHOD) environment variable is used.
     type: str

@@ -41,6 +41,10 @@ RETRY_STATUSES = (502, 503, 504)
 SAFE_TO_REPEAT = frozenset(("GET", "HEAD", "PUT", "DELETE"))
 NAME_HEADER = {"X-Is-Resource-Name": "true"}
 TEXT_HEADER = {"Accept": "text/plain"}
+# After a failed login Harbor refuses every login of that principal for 1.5 s, at once and without checking the
+# password, and answers the failed request itself only after sleeping those 1.5 s (src/core/auth/authenticator.go,
+# frozenTime; basic auth and POST /c/login alike). A refusal faster than that is the lock, not the password.
+LOGIN_FREEZE = 1.5
 
 
 class HarborError(Exception):
@@ -187,8 +191,11 @@ class _SessionCookies(DefaultCookiePolicy):
         return self.accept and cookie.name in SESSION_COOKIES and DefaultCookiePolicy.set_ok(self, cookie, request)
 
 
-def is_robot(username, robot_prefix="robot$"):
-    return bool(username) and username.startswith(robot_prefix)
+def is_robot(username):
+    """Whether a username can only be a robot account. Harbor refuses ``$`` in user names, and robots' names
+    start with ``robot_name_prefix`` (``robot$`` unless changed). A prefix without ``$`` cannot be told from a
+    user name: such robots should set ``auth_method=basic`` (auto tries a login first, which Harbor refuses)."""
+    return bool(username) and "$" in username
 
 
 class HarborClient(object):
@@ -304,9 +311,9 @@ class HarborClient(object):
         self._cookie_policy.accept = True
         self.session.auth = None
         self._send("GET", self.base_url + "/c/log_out", "/c/log_out")  # hands out the CSRF cookie and token
-        response = self._send("POST", self.base_url + "/c/login", "/c/login",
-                              data={"principal": username, "password": password},
-                              headers={CSRF_HEADER: self._csrf_token or ""})
+        response = self._retry_if_locked(lambda: self._send(
+            "POST", self.base_url + "/c/login", "/c/login", data={"principal": username, "password": password},
+            headers={CSRF_HEADER: self._csrf_token or ""}))
         self.logins += 1
         if response.status_code == 200 and "sid" in self.session.cookies:
             self.logged_in = True
@@ -319,6 +326,19 @@ class HarborClient(object):
                 "authenticates every request instead, as Harbor requires for OIDC users' CLI secrets"
                 % (username, message), "POST", "/c/login", response.status_code, code)
         return False
+
+    @staticmethod
+    def _retry_if_locked(send):
+        """Send; if Harbor refused the user at once (401 within LOGIN_FREEZE), which is its lock after someone
+        else's failed login of the same name, wait for the lock to end and send once more. A wrong password
+        is answered only after Harbor's own 1.5 s pause, so it is never repeated."""
+        started = time.monotonic()
+        response = send()
+        elapsed = time.monotonic() - started
+        if response.status_code == 401 and elapsed < LOGIN_FREEZE:
+            time.sleep(LOGIN_FREEZE - elapsed + 0.2)
+            response = send()
+        return response
 
     def _basic_auth(self):
         self._cookie_policy.accept = False
@@ -340,7 +360,11 @@ class HarborClient(object):
         """Send one request; return the response for 2xx, raise a typed HarborError otherwise."""
         self.ensure_session()
         display = path if path.startswith("/") else "/" + path
-        response = self._session_request(method, path, display, params, json, headers)
+        if self._credentials and not self.logged_in and not is_robot(self._credentials[0]):
+            response = self._retry_if_locked(
+                lambda: self._session_request(method, path, display, params, json, headers))
+        else:
+            response = self._session_request(method, path, display, params, json, headers)
         if self.logged_in and (response.status_code == 401 or _csrf_refused(response)):
             # the session ended (Harbor restarted: its CSRF key and sessions are per start): log in again, once
             self.session.cookies.clear()

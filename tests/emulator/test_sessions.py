@@ -5,6 +5,8 @@ request and on every ``POST /c/login``; the emulator counts those verifications 
 """
 
 import http.cookiejar
+import threading
+import time
 
 import pytest
 import requests
@@ -59,10 +61,48 @@ def test_a_robot_keeps_basic_auth(harbor_emulator, api):
 
 
 def test_a_refused_login_falls_back_to_basic_auth_with_auto(harbor_emulator):
+    harbor_emulator.reset_auth_report()
     client = _client(harbor_emulator, password="wrong")
     with pytest.raises(Unauthorized):
         client.get("/users/current")
     assert client.logins == 1 and not client.logged_in and client.session.auth == ("admin", "wrong")
+    # a wrong password is answered after Harbor's 1.5 s pause: it is never mistaken for the lock and repeated
+    report = harbor_emulator.auth_report()
+    assert report["password_verifications"] == 2 and report["refused_logins"] == 2
+
+
+def _wrong_login_in_background(emulator, username="admin"):
+    """Another caller's failed login of ``username``, in flight: it locks the name for Harbor's 1.5 s."""
+    thread = threading.Thread(target=requests.get, args=(emulator.api + "/users/current",),
+                              kwargs={"auth": (username, "not-the-password"), "timeout": 30})
+    thread.start()
+    time.sleep(0.3)
+    return thread
+
+
+def test_a_failed_login_locks_the_principal_for_everyone_for_harbors_frozen_time(harbor_emulator):
+    harbor_emulator.reset_auth_report()
+    started = time.monotonic()
+    wrong = requests.get(harbor_emulator.api + "/users/current", auth=("admin", "nope"), timeout=30)
+    assert wrong.status_code == 401 and time.monotonic() - started >= 1.5  # Harbor sleeps before answering
+    thread = _wrong_login_in_background(harbor_emulator)
+    locked = requests.get(harbor_emulator.api + "/users/current", auth=("admin", "Harbor12345"), timeout=30)
+    assert locked.status_code == 401  # the right password, refused: the name is locked
+    assert harbor_emulator.auth_report()["password_verifications"] == 2  # a locked name is not even checked
+    thread.join()
+    time.sleep(0.1)
+    assert requests.get(harbor_emulator.api + "/users/current", auth=("admin", "Harbor12345"),
+                        timeout=30).status_code == 200
+
+
+@pytest.mark.parametrize("auth_method", ["auto", "basic"])
+def test_a_login_refused_by_the_lock_is_sent_again_when_the_lock_ends(harbor_emulator, auth_method):
+    thread = _wrong_login_in_background(harbor_emulator)
+    client = _client(harbor_emulator, auth_method=auth_method)
+    assert client.get("/users/current")["username"] == "admin"
+    thread.join()
+    assert client.logged_in == (auth_method == "auto")
+    client.close()
 
 
 def test_session_mode_fails_when_the_login_is_refused(harbor_emulator):

@@ -70,13 +70,37 @@ class PasswordChecks:
     Harbor runs on every basic-auth request of a user and on every ``POST /c/login``."""
 
     ITERATIONS = 600000
+    # Harbor's login lock (src/core/auth/authenticator.go, frozenTime): after a failed login of a principal,
+    # every login of that name within 1.5 s is refused at once, without a password check, and the failed
+    # request itself is answered only after sleeping 1.5 s. For basic auth and POST /c/login alike.
+    FREEZE = 1.5
 
-    def __init__(self, cost='free'):
+    def __init__(self, cost='free', freeze=FREEZE):
         if cost not in ('free', 'real'):
             raise ValueError("password hash cost must be 'free' or 'real'")
         self.cost = cost
+        self.freeze = freeze
         self.count = 0
+        self.refused = 0
+        self._failures = {}
         self._lock = threading.Lock()
+
+    def locked(self, principal):
+        with self._lock:
+            failed = self._failures.get(principal)
+        return failed is not None and time.monotonic() - failed <= self.freeze
+
+    def clear(self):
+        with self._lock:
+            self.count = self.refused = 0
+            self._failures.clear()
+
+    def fail(self, principal):
+        """Lock the principal and pause, as Harbor does after a failed login (call it holding no other lock)."""
+        with self._lock:
+            self._failures[principal] = time.monotonic()
+            self.refused += 1
+        time.sleep(self.freeze)
 
     def verify(self, user, password):
         with self._lock:
@@ -101,10 +125,15 @@ def basic_credentials(authorization):
 
 
 def login_user(state, username, password, checks=FREE_CHECKS):
-    """The local user with this password, or None (what ``POST /c/login`` checks)."""
-    user = state.find_one('users', username=username)
+    """The local user with this password, or None (what ``POST /c/login`` and basic auth check). A principal
+    locked by a recent failure is refused without a check; a failure locks it and pauses (Harbor's frozenTime)."""
+    if checks.locked(username):
+        return None
+    with state.lock:
+        user = state.find_one('users', username=username)
     if user and checks.verify(user, password):
         return user
+    checks.fail(username)
     return None
 
 
@@ -116,7 +145,8 @@ def authenticate(state, authorization, checks=FREE_CHECKS):
     username, password = credentials
     prefix = state.config['robot_name_prefix']
     if prefix and username.startswith(prefix):
-        return Caller(robot=robot_login(state, username[len(prefix):], password))
+        with state.lock:
+            return Caller(robot=robot_login(state, username[len(prefix):], password))
     user = login_user(state, username, password, checks)
     return Caller(user) if user else Caller()
 

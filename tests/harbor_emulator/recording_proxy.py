@@ -35,6 +35,9 @@ LOGGED_PREFIXES = ('/api/', '/v2/')  # as the emulator's access log
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'harbor-recording-proxy'
+    # headers and body go out in separate writes: without this every answer waited ~40 ms for a delayed ACK,
+    # which made a sequential run through the proxy 7x slower than the same requests sent to Harbor directly
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):  # quiet: the access log is the record
         pass

@@ -73,8 +73,7 @@ def _caller(server, headers):
     authorization = headers.get('Authorization') or ''
     if authorization.lower().startswith('bearer '):
         return server.tokens.caller(server.state, authorization[7:].strip())
-    with server.state.lock:
-        return auth.authenticate(server.state, authorization, server.password_checks)
+    return auth.authenticate(server.state, authorization, server.password_checks)  # takes the lock itself
 
 
 def handle_token(server, query, headers):

@@ -28,7 +28,7 @@ BASE = "/api/v2.0"
 
 def scripted(calls, **kwargs):
     kwargs.setdefault("auth_method", "basic")  # the session login is tested against the emulator (tests/emulator)
-    client = HarborClient("https://harbor.example.com", "admin", "pw", **kwargs)
+    client = HarborClient("https://harbor.example.com", kwargs.pop("username", "admin"), "pw", **kwargs)
     http = ScriptedHTTP(calls)
     client.session.mount("https://", http)
     return client, http
@@ -241,3 +241,16 @@ def test_poll_reads_until_finished_with_backoff_and_times_out(monkeypatch):
     monkeypatch.setattr(_client, "_clock", lambda: next(clock))
     with pytest.raises(_client.HarborError, match="still Running"):
         _client.poll(lambda: "Running", lambda v: v == "Success", 10, lambda v: _client.HarborError("still " + v))
+
+
+def test_a_401_faster_than_harbors_login_lock_is_sent_once_more(monkeypatch):
+    monkeypatch.setattr(_client, "LOGIN_FREEZE", 0.05)
+    unauthorized = Call("GET", BASE + "/users/current", status=401, answer=error(401, "unauthorized", "UNAUTHORIZED"))
+    client, dummy = scripted([unauthorized, Call("GET", BASE + "/users/current", answer={"username": "admin"})])
+    assert client.get("/users/current") == {"username": "admin"}
+    client, dummy = scripted([unauthorized, unauthorized])  # still refused after the lock: a real refusal
+    with pytest.raises(Unauthorized):
+        client.get("/users/current")
+    robot, dummy = scripted([unauthorized], username="robot$ci")  # robots are never locked: not repeated
+    with pytest.raises(Unauthorized):
+        robot.get("/users/current")
