@@ -46,12 +46,21 @@ def harbor_argument_spec(**options):
 class HarborModule(AnsibleModule):
     """AnsibleModule with Harbor's connection options, one client, and Harbor's errors reported once."""
 
-    def __init__(self, argument_spec=None, supports_check_mode=True, **kwargs):
+    def __init__(self, argument_spec=None, supports_check_mode=True, nested_secrets=None, **kwargs):
+        # nested_secrets(raw_params) -> the secret values inside options Ansible does not know the shape of (the
+        # item lists of harbor_reconcile): masked from the moment the parameters are read, so that no failure,
+        # Ansible's own validation included, can print them (invocation.module_args at -vvv)
+        self._nested_secrets = nested_secrets
         super(HarborModule, self).__init__(argument_spec=harbor_argument_spec(**(argument_spec or {})),
                                            supports_check_mode=supports_check_mode, **kwargs)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
+
+    def _load_params(self):
+        super(HarborModule, self)._load_params()
+        if self._nested_secrets is not None:
+            self.no_log_values.update(self._nested_secrets(self.params))
 
     @property
     def client(self):

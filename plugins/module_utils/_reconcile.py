@@ -14,6 +14,8 @@ to (the registry of a replication policy, the project of a member) exists first;
 are removed afterwards in the reverse order, so that what refers to a resource goes before it.
 """
 
+import difflib
+import re
 from collections import namedtuple
 from concurrent.futures import ThreadPoolExecutor
 
@@ -127,16 +129,47 @@ def validate_declared(declared):
     return validated
 
 
+SECRET_LIKE = re.compile(r"pass|secret|token|credential|auth_header|private|access_key", re.IGNORECASE)
+
+
+def _secret_names(spec):
+    """The names and aliases of the no_log options of a spec."""
+    names = set()
+    for name, opts in spec.items():
+        if opts.get("no_log"):
+            names.add(name)
+            names.update(opts.get("aliases") or ())
+    return names
+
+
+def _looks_secret(key, spec):
+    """Whether an option the spec does not know may hold a secret: a secret-like name, or a near miss of a
+    secret option's name (``pasword`` for ``password``)."""
+    key = str(key)
+    return bool(SECRET_LIKE.search(key)) or bool(difflib.get_close_matches(key, sorted(_secret_names(spec)), 1, 0.75))
+
+
 def _hidden(spec, value):
-    """The values of the no_log options in ``value`` (a validated mapping of ``spec``), suboptions included."""
+    """The values of the no_log options in ``value`` (a mapping of ``spec``, raw or validated), suboptions and
+    aliases included, and of unknown options that look like secrets (a typo must not print a password)."""
     found = set()
     if not isinstance(value, dict):
         return found
+    by_name = {}
     for name, opts in spec.items():
-        current = value.get(name)
+        for alias in [name] + list(opts.get("aliases") or ()):
+            by_name[alias] = opts
+    for key, current in value.items():
         if current in (None, ""):
             continue
-        if opts.get("no_log"):
+        opts = by_name.get(key)
+        if opts is None:
+            if isinstance(current, (dict, list)):
+                for element in current if isinstance(current, list) else [current]:
+                    found.update(_hidden({}, element))
+            elif _looks_secret(key, spec):
+                found.add(str(current))
+        elif opts.get("no_log"):
             found.add(str(current))
         elif opts.get("options"):
             for element in current if isinstance(current, list) else [current]:
@@ -144,12 +177,19 @@ def _hidden(spec, value):
     return found
 
 
-def secret_values(validated):
-    """The values of the no_log options of every item, for the module to mask in all its output."""
+def secret_values(declared):
+    """The values of the no_log options of every declared item, raw or validated, for the module to mask in
+    all its output. Items under an unknown option (``project`` for ``projects``) are read with the spec of the
+    kind whose name is closest, or, if none is close, for secret-like names only."""
     secrets = set()
-    for kind in KINDS:
-        for params in validated.get(kind.option, []):
-            secrets.update(_hidden(kind.spec, params))
+    by_option = dict((kind.option, kind) for kind in KINDS)
+    for option, items in (declared or {}).items():
+        kind = by_option.get(option)
+        if kind is None:
+            close = difflib.get_close_matches(str(option), sorted(by_option), 1, 0.6)
+            kind = by_option[close[0]] if close else None
+        for item in items if isinstance(items, list) else [items]:
+            secrets.update(_hidden(kind.spec if kind else {}, item))
     return secrets
 
 

@@ -246,12 +246,12 @@ from ansible_collections.harbor_ops.harbor.plugins.module_utils._reconcile impor
 def main():
     spec = dict((option, dict(type="list", elements="dict", default=[])) for option in OPTIONS)
     spec["parallelism"] = dict(type="int", default=8)
-    module = HarborModule(argument_spec=spec)
+    module = HarborModule(argument_spec=spec, nested_secrets=secret_values)
 
     def work(m):
         parallelism = check_parallelism(m.params["parallelism"])
         validated = validate_declared(m.params)
-        m.no_log_values.update(secret_values(validated))  # items are plain dicts: mask their secrets here
+        m.no_log_values.update(secret_values(validated))  # and as validated (a converted value, an alias)
         return reconcile(m.client, validated, m.check_mode, m._diff, (m.params["username"], m.params["password"]),
                          parallelism)
 

@@ -46,3 +46,29 @@ def test_example_configuration_applies_then_converges(harbor_target):
     policy = requests.get(harbor_target.url + "/api/v2.0/retentions/%s" % platform["metadata"]["retention_id"],
                           auth=auth, timeout=30).json()
     assert [r["template"] for r in policy["rules"]] == ["latestPushedK", "nDaysSinceLastPush"]
+
+
+SECRET_ITEMS = {
+    "harbor_users": [{"name": "vvv-user", "email": "vvv@example.com", "realname": "V", "user_password": "Vvv-Passw0rd-1"}],
+    "harbor_registries": [{"name": "vvv-reg", "type": "harbor", "endpoint_url": "https://r.example.com",
+                           "access_key": "k", "access_secret": "Vvv-Reg-S3cret-2"}],
+    "harbor_scanners": [{"name": "vvv-scan", "endpoint_url": "https://s.example.com", "auth": "Bearer",
+                         "access_credential": "Vvv-Scan-Cred-3"}],
+    "harbor_webhooks": [{"project": "vvv", "name": "w", "event_types": ["PUSH_ARTIFACT"],
+                         "targets": [{"address": "https://ci.example.com", "auth_header": "Bearer Vvv-H00k-4"}]}],
+}
+
+
+def test_a_failing_configure_run_at_vvv_prints_no_declared_secret(harbor_target):
+    """issue 12: an invalid item made harbor_reconcile print every declared secret in invocation.module_args."""
+    connection = {"harbor_url": harbor_target.url, "harbor_username": harbor_target.username,
+                  "harbor_password": harbor_target.password}
+    start = harbor_target.access_log.last_seq()
+    failing = dict(connection, harbor_projects=[{"name": "vvv", "pubic": True}], **SECRET_ITEMS)
+    run = run_playbook(PLAYBOOK, failing, args=["-vvv"])
+    assert not run.succeeded and "pubic" in run.output
+    assert "module_args" in run.output  # -vvv shows the invocation: the secrets must be masked in it
+    leaked = [s for s in ("Vvv-Passw0rd-1", "Vvv-Reg-S3cret-2", "Vvv-Scan-Cred-3", "Vvv-H00k-4", harbor_target.password)
+              if s in run.output]
+    assert leaked == []
+    assert _writes(harbor_target.access_log, start) == []

@@ -30,7 +30,12 @@ def run_module(monkeypatch, capsys):
             self.session.mount("https://", http)
             self.session.mount("http://", http)
 
+        def mount(self, session, pool_size):  # set_pool_size (parallel reconcile) must not unmount the script
+            session.mount("https://", http)
+            session.mount("http://", http)
+
         monkeypatch.setattr(_client.HarborClient, "__init__", init)
+        monkeypatch.setattr(_client.HarborClient, "_mount", mount)
         module_args = dict(CONNECTION, **args)
         module_args["_ansible_check_mode"] = check_mode
         module_args["_ansible_diff"] = diff

@@ -6,6 +6,8 @@
 
 import json
 
+import pytest
+
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._reconcile import (
     OPTIONS,
     _plan,
@@ -140,3 +142,46 @@ def test_users_password_rotation_runs_inside_reconcile(run_module):
                                                  "update_password": "always"}]}, calls)
     assert result["changed"] is True and result["results"][0]["action"] == "updated"
     assert "New-Passw0rd" not in json.dumps(result)
+
+
+SECRET_BEARING = {
+    "users": [{"name": "u", "email": "u@example.com", "realname": "U", "user_password": "User-Passw0rd-1"}],
+    "registries": [{"name": "r", "type": "harbor", "endpoint_url": "https://x.example.com", "access_key": "k",
+                    "access_secret": "Reg-S3cret-2"}],
+    "scanners": [{"name": "s", "endpoint_url": "https://scan.example.com", "auth": "Bearer",
+                  "access_credential": "Scan-Cred-3"}],
+    "webhooks": [{"project": "p", "name": "w", "event_types": ["PUSH_ARTIFACT"],
+                  "targets": [{"address": "https://ci.example.com", "auth_header": "Bearer H00k-4"}]}],
+}
+SECRETS = ("User-Passw0rd-1", "Reg-S3cret-2", "Scan-Cred-3", "H00k-4", "Typo-Secret-5", "Alias-Secret-6")
+
+
+@pytest.mark.parametrize("failure", [
+    {"projects": [{"name": "Bad Name"}]},  # an invalid item of another kind
+    {"projects": [{"name": "x", "pubic": True}]},  # an unknown option in an item
+    {"users": SECRET_BEARING["users"] + [{"name": "v", "user_pasword": "Typo-Secret-5"}]},  # a misspelt secret
+    {"projectz": [{"name": "x"}]},  # a misspelt top-level option: Ansible's own validation fails
+    {"usres": [{"name": "w", "user_password": "Typo-Secret-5"}]},  # ... holding secrets of its own
+    {"parallelism": "many"},  # a wrong type: Ansible's validation again
+    {"parallelism": 99},  # out of range: refused by the module
+    {"registries": SECRET_BEARING["registries"] + [{"name": "r2", "type": "harbor", "insecure": "maybe",
+                                                    "access_secret": "Alias-Secret-6"}]},
+], ids=["invalid-item", "unknown-key", "misspelt-secret", "unknown-option", "unknown-option-secrets",
+        "wrong-type", "out-of-range", "invalid-secret-item"])
+def test_no_declared_secret_reaches_the_output_of_a_failed_run(run_module, failure):
+    # invocation.module_args is in every result (ansible-playbook shows it at -vvv)
+    declared = dict(SECRET_BEARING, **failure)
+    result, http = run_module(main, declared, [])
+    assert result["failed"] is True and http.sent == []
+    assert "module_args" in result["invocation"]
+    output = json.dumps(result)
+    assert [secret for secret in SECRETS if secret in output] == []
+
+
+def test_secret_values_reads_raw_items_aliases_and_near_misses():
+    raw = {"users": [{"name": "u", "user_password": "A1"}, {"name": "v", "userpassword": "B2"}, "not a dict"],
+           "webhook": [{"targets": [{"auth_header": "C3"}]}],  # closest to webhooks
+           "unrelated": [{"password": "D4", "nested": {"token": "E5", "name": "n"}}],  # no kind is close
+           "projects": [{"name": "p", "metadata": {"x": "y"}}],
+           "url": "https://harbor.example.com", "parallelism": 8}
+    assert secret_values(raw) == {"A1", "B2", "C3", "D4", "E5"}
