@@ -276,10 +276,14 @@ def job_parameters(value):
 
 def http_url(option, value, example="https://host:port/path", keep_query=True):
     """``normalize_url`` for an option that must hold an http(s) URL with a host (Harbor's ValidateHTTPURL /
-    ParseEndpoint): anything else is refused, naming the option."""
+    ParseEndpoint): anything else is refused, naming the option. A URL without a scheme is refused too:
+    Harbor would take it as http://, and credentials sent to it would travel in clear."""
     text = normalize_url(value or "", keep_query)
     if not text:
         raise ValidationError("%s must be a URL such as %s" % (option, example))
+    if "://" not in str(value):
+        raise ValidationError("%s=%r has no scheme: write https://%s (or http:// to accept that credentials and "
+                              "data travel in clear)" % (option, value, str(value).strip()))
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValidationError("%s=%r must be an http:// or https:// URL such as %s" % (option, value, example))

@@ -6,6 +6,8 @@
 
 import json
 
+import pytest
+
 from ansible_collections.harbor_ops.harbor.plugins.modules.harbor_config import main
 from ansible_collections.harbor_ops.harbor.plugins.modules.harbor_config_info import main as info_main
 from ansible_collections.harbor_ops.harbor.plugins.modules.harbor_cve_allowlist import main as cve_main
@@ -166,3 +168,20 @@ def test_cve_allowlist_check_mode_and_bad_input(run_module):
     assert result["changed"] is True and len(http.sent) == 1
     result, http = run_module(cve_main, {"items": ["CVE-1", ""]}, [])
     assert result["failed"] is True and "items must be a list of CVE ids" in result["msg"] and http.sent == []
+
+
+@pytest.mark.parametrize("oidc, words", [
+    ({"endpoint": "sso.example.com"}, ["oidc.endpoint", "no scheme", "https://sso.example.com"]),
+    ({"endpoint": "ftp://sso.example.com"}, ["oidc.endpoint", "http:// or https://"]),
+    ({"endpoint": "https://sso.example.com", "client_id": ""}, ["oidc.client_id cannot be empty"]),
+    ({"endpoint": "https://sso.example.com", "client_id": "  "}, ["oidc.client_id cannot be empty"]),
+])
+def test_bad_oidc_settings_are_refused_before_any_request(run_module, oidc, words):
+    result, http = run_module(main, {"auth_mode": "oidc_auth", "oidc": oidc}, [])
+    assert result["failed"] is True and http.sent == []
+    assert all(word in result["msg"] for word in words), result["msg"]
+
+
+def test_a_scheme_less_ldap_url_is_refused_before_any_request(run_module):
+    result, http = run_module(main, {"auth_mode": "ldap_auth", "ldap": {"url": "ldap.example.com"}}, [])
+    assert result["failed"] is True and http.sent == [] and "ldaps://" in result["msg"]

@@ -11,7 +11,7 @@ from .http_script import Call, error
 
 BASE = "/api/v2.0"
 ADAPTERS = Call("GET", BASE + "/replication/adapters", answer=["docker-hub", "docker-registry", "harbor"])
-ARGS = {"name": "dr", "type": "harbor", "endpoint_url": "harbor-dr.example.com/", "access_key": "robot$repl",
+ARGS = {"name": "dr", "type": "harbor", "endpoint_url": "http://harbor-dr.example.com/", "access_key": "robot$repl",
         "access_secret": "Secr3t", "update_secret": "on_create"}
 
 

@@ -65,7 +65,10 @@ def test_job_parameters_parses_harbor_json_string():
 
 
 def test_http_url_like_harbor():
-    assert http_url("u", " scanner:8080/ ") == "http://scanner:8080"
+    assert http_url("u", " http://scanner:8080/ ") == "http://scanner:8080"
+    with pytest.raises(ValidationError) as err:  # Harbor would make it http://: credentials in clear, unasked
+        http_url("endpoint_url", " scanner:8080/ ")
+    assert "endpoint_url=' scanner:8080/ ' has no scheme" in str(err.value) and "https://scanner:8080/" in str(err.value)
     assert http_url("u", "https://h/p/?q=1") == "https://h/p/?q=1"
     for bad in ("", "ftp://h", "//", "https:///path"):
         with pytest.raises(ValidationError) as err:

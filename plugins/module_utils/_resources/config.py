@@ -14,9 +14,10 @@ Harbor's rules (API_FACTS section 9):
 """
 
 import json
+import re
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import Resource
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, parse_size
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, http_url, parse_size
 
 AUTH_MODES = ("db_auth", "ldap_auth", "uaa_auth", "http_auth", "oidc_auth")
 LDAP_SCOPES = {"base": 0, "onelevel": 1, "subtree": 2}
@@ -155,9 +156,15 @@ class ConfigResource(Resource):
                 raise ValidationError("%s must be greater than 0, got %s" % (self.option_name(key), desired[key]))
         if desired.get("robot_name_prefix") == "":
             raise ValidationError("robot_name_prefix cannot be empty (Harbor's default is robot$)")
-        for key in ("ldap_url", "ldap_base_dn", "ldap_uid"):
-            if desired.get(key) == "":
+        for key in ("ldap_url", "ldap_base_dn", "ldap_uid", "oidc_name", "oidc_endpoint", "oidc_client_id"):
+            if key in desired and not str(desired[key]).strip():
                 raise ValidationError("%s cannot be empty" % self.option_name(key))
+        if desired.get("oidc_endpoint"):
+            desired["oidc_endpoint"] = http_url("oidc.endpoint", desired["oidc_endpoint"],
+                                                "https://login.example.com/realms/harbor", keep_query=False)
+        if desired.get("ldap_url") and not re.match(r"^ldaps?://[^/\s]+", desired["ldap_url"].strip()):
+            raise ValidationError("ldap.url=%r must be an ldap:// or ldaps:// URL such as ldaps://ldap.example.com:636"
+                                  % desired["ldap_url"])
         banner = params.get("banner")
         if banner is not None:
             desired["banner_message"] = None if not banner["text"] else {
