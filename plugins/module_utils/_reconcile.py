@@ -35,10 +35,12 @@ from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.membe
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.project import (
     PROJECT_ARGUMENT_SPEC,
     ProjectResource,
+    get_project,
 )
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.registry import (
     REGISTRY_ARGUMENT_SPEC,
     RegistryResource,
+    get_registry,
 )
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.replication import (
     REPLICATION_ARGUMENT_SPEC,
@@ -51,10 +53,12 @@ from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.reten
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.scanner import (
     SCANNER_ARGUMENT_SPEC,
     ScannerResource,
+    find_scanner,
 )
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.user import (
     USER_ARGUMENT_SPEC,
     UserResource,
+    find_user,
     rotate_password,
 )
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.usergroup import (
@@ -266,11 +270,96 @@ def _apply_batch(client, kind, items, check_mode, want_diff, caller, planned, pa
         return list(pool.map(one, items))
 
 
+def _present(items):
+    return [p for p in items if p.get("state") != "absent"]
+
+
+def preflight(client, validated):
+    """Every reference and every server-dependent value of the declaration, checked read-only before the first
+    write: what an item names (a project's registry or scanner, the project of a member, label, webhook or
+    retention, a policy's registry, a member's user under database authentication) is declared present or
+    exists in Harbor and is not removed by the same declaration; registry types and webhook event types are
+    ones this Harbor supports. Raises one ValidationError listing every problem."""
+    declared = {}
+    for kind in KINDS:
+        for params in validated.get(kind.option) or []:
+            declared.setdefault(kind.option, {})[params.get(kind.identity[0])] = params.get("state") or "present"
+    lookups = {"registries": lambda name: get_registry(client, name), "scanners": lambda name: find_scanner(client, name),
+               "projects": lambda name: get_project(client, name), "users": lambda name: find_user(client, name)}
+    found = {}
+    problems = []
+    db_auth = []
+
+    def checks_users():
+        if not db_auth:  # under LDAP or OIDC, Harbor onboards a member's user that it does not know yet
+            db_auth.append((client.get("/systeminfo") or {}).get("auth_mode") in (None, "db_auth"))
+        return db_auth[0]
+
+    for kind in KINDS:
+        for params in _present(validated.get(kind.option) or []):
+            for option, other in sorted(kind.refers.items()):
+                value = params.get(option)
+                if value in (None, "") or other not in lookups:
+                    continue
+                where = "%s %s: %s=%r" % (kind.option, item_name(kind, params), option, value)
+                state = declared.get(other, {}).get(value)
+                if state == "absent":
+                    problems.append("%s, which this declaration removes (%s %s has state=absent)"
+                                    % (where, other, value))
+                    continue
+                if state is not None or (other == "users" and not checks_users()):
+                    continue
+                if (other, value) not in found:
+                    found[(other, value)] = lookups[other](value) is not None
+                if not found[(other, value)]:
+                    problems.append("%s is neither declared under %s nor in Harbor" % (where, other))
+    problems.extend(_unsupported_values(client, validated))
+    if problems:
+        raise ValidationError("%d problem(s) found before any write: %s" % (len(problems), "; ".join(problems)))
+
+
+def _unsupported_values(client, validated):
+    """Registry types and webhook event types that this Harbor does not support (one request for each list)."""
+    problems = []
+    registries = [p for p in _present(validated.get("registries") or []) if p.get("type")]
+    if registries:
+        adapters = client.get("/replication/adapters") or []
+        for params in registries:
+            if params["type"] not in adapters:
+                problems.append("registries %s: type=%r is not a registry type this Harbor supports; it reports: %s"
+                                % (params["name"], params["type"], ", ".join(sorted(adapters))))
+    webhooks = [p for p in _present(validated.get("webhooks") or []) if p.get("event_types")]
+    if webhooks:
+        any_project = client.get("/projects", params={"page": 1, "page_size": 1}) or []
+        if any_project:  # the list is Harbor's, the same for every project
+            supported = client.get("/projects/%s/webhook/events" % any_project[0]["project_id"]) or {}
+            events = supported.get("event_type") or []
+            for params in webhooks:
+                unknown = [e for e in params["event_types"] if e.strip() not in events]
+                if unknown:
+                    problems.append("webhooks %s/%s: event_types %s not supported by this Harbor; it supports %s"
+                                    % (params["project"], params["name"], ", ".join(unknown), ", ".join(events)))
+    return problems
+
+
+class ReconcileFailed(Exception):
+    """An item failed while applying: ``result`` holds what was done before (``changed``, ``results`` with the
+    failed and the skipped items, ``summary``), so the module can report it truthfully."""
+
+    def __init__(self, message, result, cause):
+        super(ReconcileFailed, self).__init__(message)
+        self.result = result
+        self.status = getattr(cause, "status", None)
+        self.code = getattr(cause, "code", None)
+
+
 def reconcile(client, validated, check_mode=False, want_diff=False, caller=(None, None), parallelism=1):
     """Apply every validated item; return the module result (per-item results and counts).
 
     ``caller`` is the (username, password) of the connection, which Harbor asks for when a user's own
     password is changed. Items of one kind are applied ``parallelism`` at a time; kinds one after another.
+    On the first failing batch, the items of that batch that succeeded are recorded, the failed ones and every
+    item not reached are listed, and ReconcileFailed names the first failing item in declared order.
     """
     results = []
     summary = dict((kind.option, dict((action, 0) for action in ACTIONS)) for kind in KINDS if validated.get(kind.option))
@@ -279,26 +368,58 @@ def reconcile(client, validated, check_mode=False, want_diff=False, caller=(None
     if parallelism > 1:
         client.ensure_session()  # log in once, before the threads share the session
         client.set_pool_size(parallelism)
-    for kind, items in _batches(_plan(validated)):
+    preflight(client, validated)
+    batches = _batches(_plan(validated))
+    for number, (kind, items) in enumerate(batches):
         outcomes = _apply_batch(client, kind, items, check_mode, want_diff, caller, planned, parallelism)
-        for params, (outcome, error) in zip(items, outcomes):
+        failures = []
+        for index, params in enumerate(items):
             name = item_name(kind, params)
+            outcome, error = outcomes[index] if index < len(outcomes) else (None, None)
             if error is not None:
-                if isinstance(error, ValidationError):
-                    raise ValidationError("%s %s: %s" % (kind.option, name, error))
-                raise error
-            _record(kind, params, name, outcome, planned, summary, results, diffs, want_diff)
+                failures.append((name, error))
+                results.append({"kind": kind.option, "name": name, "action": "failed", "changed": False,
+                                "outcome": "failed", "error": str(error)})
+            elif outcome is None:
+                results.append(_skipped(kind, params))
+            else:
+                _record(kind, params, name, outcome, planned, summary, results, diffs, want_diff)
+        if failures:
+            for later_kind, later_items in batches[number + 1:]:
+                results.extend(_skipped(later_kind, params) for params in later_items)
+            raise _failed(kind, failures, results, summary, diffs, want_diff)
     result = {"changed": any(r["changed"] for r in results), "results": results, "summary": summary}
     if want_diff:
         result["diff"] = diffs
     return result
 
 
+def _skipped(kind, params):
+    return {"kind": kind.option, "name": item_name(kind, params), "action": "skipped", "changed": False,
+            "outcome": "skipped"}
+
+
+def _failed(kind, failures, results, summary, diffs, want_diff):
+    name, error = failures[0]
+    message = "%s %s: %s" % (kind.option, name, error)
+    if len(failures) > 1:
+        message += " (and %d more %s failed: %s)" % (len(failures) - 1, kind.option,
+                                                       ", ".join(n for n, dummy in failures[1:]))
+    done = [r for r in results if r["outcome"] == "ok"]
+    message += "; %d item(s) were applied before, %d changed; the re-run applies the rest" % (
+        len(done), len([r for r in done if r["changed"]]))
+    result = {"changed": any(r["changed"] for r in results), "results": results, "summary": summary}
+    if want_diff:
+        result["diff"] = diffs
+    return ReconcileFailed(message, result, error)
+
+
 def _record(kind, params, name, outcome, planned, summary, results, diffs, want_diff):
     if outcome["action"] == "created":
         planned.setdefault(kind.option, set()).add(params.get(kind.identity[0]))
     summary[kind.option][outcome["action"]] += 1
-    entry = {"kind": kind.option, "name": name, "action": outcome["action"], "changed": outcome["changed"]}
+    entry = {"kind": kind.option, "name": name, "action": outcome["action"], "changed": outcome["changed"],
+             "outcome": "ok"}
     if want_diff and "diff" in outcome:
         header = "%s/%s" % (kind.option, name)
         diffs.append(dict(outcome["diff"], before_header=header, after_header=header))

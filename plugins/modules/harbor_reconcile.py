@@ -199,7 +199,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 results:
-  description: One entry per declared item, in the order applied.
+  description:
+    - One entry per declared item, in the order applied.
+    - Also when the run fails: the items applied before the failure, the failed ones with their error, and the
+      items not reached (V(skipped)); RV(changed) then tells whether anything was written before the failure.
   returned: always
   type: list
   elements: dict
@@ -213,14 +216,25 @@ results:
       type: str
       sample: platform
     action:
-      description: What was done, or would be done in check mode.
+      description: What was done, or would be done in check mode; V(failed) or V(skipped) when the run failed.
       type: str
-      choices: [created, updated, deleted, unchanged]
+      choices: [created, updated, deleted, unchanged, failed, skipped]
       sample: updated
     changed:
       description: Whether the item changed.
       type: bool
       sample: true
+    outcome:
+      description: V(ok) when the item was applied, V(failed) when Harbor or a check refused it, V(skipped) when
+        the run failed before reaching it.
+      type: str
+      choices: [ok, failed, skipped]
+      sample: ok
+    error:
+      description: Why the item failed (the request, status and Harbor's message), never a secret.
+      type: str
+      returned: when RV(results[].outcome) is V(failed)
+      sample: "POST /projects failed: HTTP 409: The project named team-web already exists"
     diff:
       description: The changed options before and after, without secrets, when run with C(--diff).
       type: dict
@@ -236,6 +250,7 @@ summary:
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import HarborModule
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._reconcile import (
     OPTIONS,
+    ReconcileFailed,
     check_parallelism,
     reconcile,
     secret_values,
@@ -252,8 +267,11 @@ def main():
         parallelism = check_parallelism(m.params["parallelism"])
         validated = validate_declared(m.params)
         m.no_log_values.update(secret_values(validated))  # and as validated (a converted value, an alias)
-        return reconcile(m.client, validated, m.check_mode, m._diff, (m.params["username"], m.params["password"]),
-                         parallelism)
+        try:
+            return reconcile(m.client, validated, m.check_mode, m._diff, (m.params["username"], m.params["password"]),
+                             parallelism)
+        except ReconcileFailed as exc:
+            m.fail_json(msg=str(exc), status=exc.status, harbor_code=exc.code, **exc.result)
 
     module.run(work)
 

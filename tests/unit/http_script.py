@@ -10,6 +10,7 @@ check-mode test that scripts only GETs proves nothing was written.
 """
 
 import json
+import threading
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -46,19 +47,27 @@ def _parsed_body(request):
 
 
 class ScriptedHTTP(BaseAdapter):
-    def __init__(self, calls):
+    def __init__(self, calls, ordered=True):
+        """``ordered=False`` for concurrent requests: each request takes the first scripted call of its method
+        and path, wherever it is in the script."""
         super(ScriptedHTTP, self).__init__()
         self.calls = list(calls)
         self.sent = []
+        self.ordered = ordered
+        self._lock = threading.Lock()
 
     def send(self, request, **kwargs):
         parts = urlsplit(request.url)
         body = _parsed_body(request)
         seen = "%s %s?%s body=%s" % (request.method, parts.path, parts.query, body)
-        self.sent.append(seen)
-        if not self.calls:
-            raise AssertionError("unexpected request: %s" % seen)
-        call = self.calls.pop(0)
+        with self._lock:
+            self.sent.append(seen)
+            if not self.calls:
+                raise AssertionError("unexpected request: %s" % seen)
+            index = 0
+            if not self.ordered:
+                index = next((i for i, c in enumerate(self.calls) if (c.method, c.path) == (request.method, parts.path)), 0)
+            call = self.calls.pop(index)
         assert (request.method, parts.path) == (call.method, call.path), "expected %s %s, got %s" % (
             call.method, call.path, seen)
         if call.query is not None:

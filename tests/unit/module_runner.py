@@ -21,8 +21,8 @@ CONNECTION = {"url": "https://harbor.example.com", "username": "admin", "passwor
 def run_module(monkeypatch, capsys):
     """``run_module(main, args, calls, check_mode=False, diff=False)`` -> (result dict, ScriptedHTTP)."""
 
-    def run(main, args, calls, check_mode=False, diff=False):
-        http = ScriptedHTTP(calls)
+    def run(main, args, calls, check_mode=False, diff=False, ordered=True):
+        http = ScriptedHTTP(calls, ordered)
         original_init = _client.HarborClient.__init__
 
         def init(self, *a, **kw):

@@ -98,10 +98,17 @@ def test_check_mode_plans_dependants_of_new_items_without_looking_them_up(run_mo
     declared = {"projects": [{"name": "new"}], "members": [{"project": "new", "user_name": "alice", "role": "developer"}],
                 "webhooks": [{"project": "new", "name": "ci", "event_types": ["PUSH_ARTIFACT"],
                               "targets": [{"address": "https://ci.example.com/hook", "auth_header": "Bearer T0ken-x"}]}]}
-    result, http = run_module(main, dict(declared, parallelism=1), [missing("new")], check_mode=True, diff=True)
+    preflight = [Call("GET", BASE + "/systeminfo", answer={"auth_mode": "db_auth"}),
+                 Call("GET", BASE + "/users", answer=[{"user_id": 5, "username": "alice"}]),
+                 Call("GET", BASE + "/projects", answer=[{"project_id": 1, "name": "library"}]),
+                 Call("GET", BASE + "/projects/1/webhook/events", answer={"event_type": ["PUSH_ARTIFACT"]})]
+    result, http = run_module(main, dict(declared, parallelism=1), preflight + [missing("new")], check_mode=True,
+                              diff=True)
     assert [(r["kind"], r["name"], r["action"]) for r in result["results"]] == [
         ("projects", "new", "created"), ("members", "new/alice", "created"), ("webhooks", "new/ci", "created")]
-    assert [s.split("?")[0] for s in http.sent] == ["GET %s/projects/new" % BASE]
+    # read-only checks of the references and event types first, then only the new project's look-up
+    assert [s.split("?")[0] for s in http.sent] == ["GET %s/%s" % (BASE, path) for path in (
+        "systeminfo", "users", "projects", "projects/1/webhook/events", "projects/new")]
     assert "T0ken-x" not in json.dumps(result)
 
 
@@ -185,3 +192,75 @@ def test_secret_values_reads_raw_items_aliases_and_near_misses():
            "projects": [{"name": "p", "metadata": {"x": "y"}}],
            "url": "https://harbor.example.com", "parallelism": 8}
     assert secret_values(raw) == {"A1", "B2", "C3", "D4", "E5"}
+
+
+def test_a_failing_run_reports_what_it_wrote_and_names_the_failing_item(run_module):
+    calls = [
+        missing("new"),
+        Call("POST", BASE + "/projects", status=201, headers={"Location": "/api/v2.0/projects/9"}),
+        Call("GET", BASE + "/projects/9", answer={"project_id": 9, "name": "new"}),
+        missing("clash"),
+        Call("POST", BASE + "/projects", status=403, answer=error(403, "quota of projects exceeded", "FORBIDDEN")),
+    ]
+    declared = {"parallelism": 1, "projects": [{"name": "new"}, {"name": "clash"}, {"name": "later"}],
+                "labels": [{"name": "l1"}]}
+    result, dummy = run_module(main, declared, calls)
+    assert result["failed"] is True and result["changed"] is True  # "new" was created before the failure
+    assert result["msg"].startswith("projects clash: POST /projects failed: HTTP 403: quota of projects exceeded")
+    assert "1 item(s) were applied before, 1 changed" in result["msg"]
+    assert [(r["kind"], r["name"], r["action"], r["outcome"]) for r in result["results"]] == [
+        ("projects", "new", "created", "ok"), ("projects", "clash", "failed", "failed"),
+        ("projects", "later", "skipped", "skipped"), ("labels", "l1", "skipped", "skipped")]
+    assert "quota of projects exceeded" in result["results"][1]["error"]
+    assert result["status"] == 403 and result["summary"]["projects"]["created"] == 1
+
+
+def test_a_failing_parallel_batch_keeps_the_items_that_succeeded(run_module):
+    calls = [found("a"), found("b"), Call("GET", BASE + "/projects/c", status=500, answer=error(500, "boom")),
+             found("d")]
+    # 500 on a GET is retried by urllib3 only for 502-504: one answer each
+    result, dummy = run_module(main, {"parallelism": 4, "projects": [{"name": n} for n in "abcd"]}, calls, ordered=False)
+    assert result["failed"] is True and result["changed"] is False
+    assert [(r["name"], r["outcome"]) for r in result["results"]] == [("a", "ok"), ("b", "ok"), ("c", "failed"),
+                                                                       ("d", "ok")]
+    assert result["msg"].startswith("projects c: GET /projects/c failed: HTTP 500")
+
+
+def test_every_reference_is_checked_before_the_first_write(run_module):
+    declared = {"parallelism": 1,
+                "registries": [{"name": "old-dr", "state": "absent"}],
+                "projects": [{"name": "new"}, {"name": "mirror", "proxy_cache_registry": "dockerhub"}],
+                "members": [{"project": "new", "user_name": "nobody", "role": "developer"}],
+                "replication_policies": [{"name": "to-dr", "mode": "push", "registry": "old-dr",
+                                          "filters": [{"type": "name", "value": "x/**"}]}]}
+    calls = [Call("GET", BASE + "/registries", answer=[]),  # dockerhub: not in Harbor
+             Call("GET", BASE + "/systeminfo", answer={"auth_mode": "db_auth"}),
+             Call("GET", BASE + "/users", answer=[]), Call("GET", BASE + "/users/1", answer={"username": "admin"})]
+    result, http = run_module(main, declared, calls)
+    assert result["failed"] is True and not result.get("changed")
+    assert all(s.startswith("GET") for s in http.sent)  # nothing was created before the refusal
+    msg = result["msg"]
+    assert msg.startswith("3 problem(s) found before any write")
+    assert "projects mirror: proxy_cache_registry='dockerhub' is neither declared under registries nor in Harbor" in msg
+    assert "members new/nobody: user_name='nobody' is neither declared under users nor in Harbor" in msg
+    assert "replication_policies to-dr: registry='old-dr', which this declaration removes" in msg
+
+
+def test_under_ldap_a_members_user_is_left_to_harbor_to_onboard(run_module):
+    declared = {"parallelism": 1, "members": [{"project": "p", "user_name": "ldap-user", "role": "guest"}]}
+    calls = [found("p"), Call("GET", BASE + "/systeminfo", answer={"auth_mode": "ldap_auth"}),
+             found("p"), Call("GET", BASE + "/projects/p/members", answer=[])]
+    result, http = run_module(main, declared, calls, check_mode=True)
+    assert result["changed"] is True and result["results"][0]["action"] == "created"
+    assert "/users" not in " ".join(http.sent)
+
+
+def test_an_unsupported_event_type_is_found_before_earlier_items_are_created(run_module):
+    declared = {"parallelism": 1, "projects": [{"name": "new"}],
+                "webhooks": [{"project": "new", "name": "ci", "event_types": ["PUSH_ARTIFACT", "TELEPORT"],
+                              "targets": [{"address": "https://ci.example.com/hook"}]}]}
+    calls = [Call("GET", BASE + "/projects", answer=[{"project_id": 1, "name": "library"}]),
+             Call("GET", BASE + "/projects/1/webhook/events", answer={"event_type": ["PUSH_ARTIFACT", "PULL_ARTIFACT"]})]
+    result, http = run_module(main, declared, calls)
+    assert result["failed"] is True and len(http.sent) == 2
+    assert "webhooks new/ci: event_types TELEPORT not supported by this Harbor; it supports PUSH_ARTIFACT" in result["msg"]
