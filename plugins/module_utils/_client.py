@@ -346,6 +346,30 @@ class HarborClient(object):
         self.session.auth = self._credentials
         self.logged_in = False
 
+    def accepts_login(self, username, password):
+        """Whether Harbor accepts these credentials (a robot's secret, say), asked the way ``docker login`` asks:
+        ``GET /service/token`` with basic auth, on a connection of its own that carries none of this client's
+        session. True on 200, False on 401; any other answer raises."""
+        url = self.base_url + "/service/token"
+        probe = requests.Session()
+        probe.cookies.set_policy(_SessionCookies())  # accepts no cookie
+        probe.trust_env = self.session.trust_env
+        probe.mount(self.base_url, self.session.get_adapter(url))  # the same connection pool and retries
+        try:
+            response = probe.get(url, params={"service": "harbor-registry"}, auth=(username, password or ""),
+                                 verify=self.verify, timeout=self.timeout,
+                                 headers={"User-Agent": self.session.headers.get("User-Agent")})
+        except requests.exceptions.RequestException as exc:
+            raise TransportError("cannot reach Harbor at %s: %s" % (self.base_url, _short(exc)), "GET", "/service/token")
+        finally:
+            self.requests_sent += 1
+        if response.status_code == 401:
+            return False
+        if response.status_code >= 400:
+            message, code = harbor_message(response)
+            raise error_for_status(response.status_code)(message, "GET", "/service/token", response.status_code, code)
+        return True
+
     def logout(self):
         """End the session (``GET /c/log_out``); nothing without one. Never raises."""
         if not self.logged_in:

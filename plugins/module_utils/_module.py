@@ -18,6 +18,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
+    Conflict,
     HarborClient,
     HarborError,
 )
@@ -140,12 +141,21 @@ def apply_state(client, resource, params, check_mode=False, want_diff=False):
         return result
 
     if current is None:
-        after = None if check_mode else resource.create(client, params, desired)
-        result.update(changed=True, action="created")
-        result[kind] = after
-        if want_diff:
-            result["diff"] = {"before": {}, "after": strip_secrets(desired, resource.secret_keys)}
-        return result
+        try:
+            after = None if check_mode else resource.create(client, params, desired)
+        except Conflict:
+            # another run created it between our look-up and our create: converge on what it made
+            current = resource.find(client, params)
+            if current is None:
+                raise
+        else:
+            result.update(changed=True, action="created")
+            result[kind] = after
+            if want_diff:
+                result["diff"] = {"before": {}, "after": strip_secrets(desired, resource.secret_keys)}
+            return result
+        result[kind] = current
+        resource.after_conflict(client, params, current)
 
     before = resource.view(client, current, desired)
     changes = changed_keys(resource.comparable(desired), before)
@@ -183,6 +193,11 @@ class Resource(object):
     def secret_changes(self, params, current):
         """Secret values to send although they cannot be compared (``update_secret: always``)."""
         return {}
+
+    def after_conflict(self, client, params, current):
+        """Called when a create met 409 because another run created the resource first, with what the other run
+        made; the update path then follows. Resources with write-only secrets decide here whether to send them
+        (this run cannot know what the other run set)."""
 
     def find(self, client, params):
         raise NotImplementedError

@@ -87,7 +87,9 @@ options:
     type: str
   update_secret:
     description:
-      - V(on_create) sets O(secret) only when the robot is created, so a re-run reports no change.
+      - V(on_create) sets O(secret) only when the robot is created, so a re-run reports no change. A re-run asks
+        Harbor whether the robot logs in with O(secret) (as C(docker login) does, C(GET /service/token)), and sets it
+        again if not: a create whose answer was lost, or whose secret could not be set, leaves Harbor's random one.
       - V(always) sets it on every run, which then always reports a change.
     type: str
     choices: [always, on_create]
@@ -107,8 +109,13 @@ options:
     type: int
   secret_file:
     description:
-      - Write a secret Harbor generates (at creation or rotation) to this file, mode C(0600).
+      - The file that holds the robot's secret: a secret Harbor generates (at creation or rotation) is written to
+        it, mode C(0600).
       - An existing file is never overwritten unless O(force=true); that is checked before anything is written.
+      - When the robot exists but this file does not, nobody may hold its secret (a create whose answer was lost
+        to a timeout, or a run that lost the create to a concurrent one), so the secret is rotated and written
+        here. Keep the file where the next run finds it; on a controller whose file system does not persist
+        between jobs (an AWX execution environment), store the returned RV(secret) instead.
     type: path
   force:
     description:

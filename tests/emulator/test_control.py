@@ -62,6 +62,16 @@ def test_fault_reset_drops_the_connection(api, harbor_emulator):
     assert [e['status'] for e in harbor_emulator.log()] == [None, 200]
 
 
+def test_fault_lost_answer_does_the_work_and_drops_the_answer(api, harbor_emulator):
+    harbor_emulator.fault(path_regex='^/api/v2.0/projects$', method='POST', action='lost_answer', count=1)
+    with pytest.raises(requests.ConnectionError):
+        api.post('/projects', json={'project_name': 'made-anyway'})
+    assert api.get('/projects/made-anyway', headers={'X-Is-Resource-Name': 'true'}).status_code == 200
+    again = api.post('/projects', json={'project_name': 'made-anyway'})
+    assert again.status_code == 409  # the work was done: a blind retry meets the resource
+    assert [(e['method'], e['status']) for e in harbor_emulator.log()] == [('POST', 201), ('GET', 200), ('POST', 409)]
+
+
 def test_reset_restores_a_fresh_instance(api, harbor_emulator):
     api.create_project('gone')
     harbor_emulator.add_user('bob', 'Bob12345')

@@ -132,7 +132,8 @@ class EmulatorProcess:
         return [entry for entry in self.requests_since(seq) if entry['method'] not in READ_METHODS]
 
     def fault(self, path_regex='', method=None, status=None, latency_ms=None, action=None, count=1):
-        """Inject a fault on matching requests: status (e.g. 503), latency_ms, and/or action='reset'."""
+        """Inject a fault on matching requests: status (e.g. 503), latency_ms, and/or action='reset' (drop the
+        request unprocessed) or action='lost_answer' (process it, then drop the connection unanswered)."""
         spec = {'path_regex': path_regex, 'method': method, 'status': status, 'latency_ms': latency_ms,
                 'action': action, 'count': count}
         self.control('POST', 'faults', spec)

@@ -107,6 +107,8 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             connection.close()
         self._log(path, query, answer.status, body)
+        if fault and fault.get('action') == 'lost_answer':
+            return drop_connection(self)  # Harbor did it; the caller never hears of it
         self.send_response(answer.status)
         for key, value in answer.getheaders():
             if key.lower() not in HOP_BY_HOP:

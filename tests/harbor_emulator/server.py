@@ -91,8 +91,9 @@ class Faults:
         unknown = set(spec_) - self.FIELDS
         if unknown:
             raise HarborError(400, 'unknown fault fields: %s' % ', '.join(sorted(unknown)))
-        if spec_.get('action') not in (None, 'reset'):
-            raise HarborError(400, 'action must be "reset"')
+        if spec_.get('action') not in (None, 'reset', 'lost_answer'):
+            raise HarborError(400, 'action must be "reset" (drop the request unprocessed) or "lost_answer" '
+                                   '(process it, then drop the connection without an answer)')
         if not any(spec_.get(k) is not None for k in ('status', 'latency_ms', 'action')):
             raise HarborError(400, 'a fault needs status, latency_ms or action')
         fault = dict(spec_, regex=re.compile(spec_.get('path_regex') or ''))
@@ -281,6 +282,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             response = self._written_through(response)
         if logged:
             self.server.access_log.add(self.command, path, query, response.status, _logged_body(path, body))
+        if fault and fault.get('action') == 'lost_answer':
+            self._drop_connection()  # done, but the caller never hears of it (a timeout, a proxy that died)
+            return
         self._send(response, api=path.startswith('/api/'))
 
     def _written_through(self, response):

@@ -180,7 +180,8 @@ def test_proxy_cache_project_created_with_registry_id(run_module):
 
 def test_harbor_error_is_reported_with_method_path_status_and_message(run_module):
     calls = [lookup(), Call("POST", BASE + "/projects", status=409,
-                            answer=error(409, "The project named releases already exists", "CONFLICT"))]
+                            answer=error(409, "The project named releases already exists", "CONFLICT")),
+             lookup()]  # looked up again after the 409: still not visible, so the 409 is the answer
     result, dummy = run_module(main, {"name": "releases"}, calls)
     assert result["failed"] is True
     assert result["msg"] == "POST /projects failed: HTTP 409: The project named releases already exists"
@@ -234,3 +235,19 @@ def test_non_admin_lookup_tells_missing_from_forbidden(run_module):
     calls = [forbidden, Call("HEAD", BASE + "/projects", query={"project_name": "releases"}, status=200)]
     result, dummy = run_module(main, {"name": "releases"}, calls)
     assert result["failed"] is True and result["status"] == 403
+
+
+def test_a_create_lost_to_a_concurrent_run_converges_on_what_it_made(run_module):
+    conflict = Call("POST", BASE + "/projects", status=409,
+                    answer=error(409, "The project named releases already exists", "CONFLICT"))
+    # the other run made it as declared: nothing left to do
+    result, http = run_module(main, {"name": "releases", "auto_scan": True},
+                              [lookup(), conflict, lookup(project(auto_scan="true"))])
+    assert result.get("failed") is not True and result["changed"] is False
+    assert result["project"]["project_id"] == 7
+    # the other run declared something else: this run's declaration is applied on top
+    result, http = run_module(main, {"name": "releases", "auto_scan": True},
+                              [lookup(), conflict, lookup(project()),
+                               Call("PUT", BASE + "/projects/7", body={"metadata": {"auto_scan": "true"}}),
+                               Call("GET", BASE + "/projects/7", answer=project(auto_scan="true"))])
+    assert result["changed"] is True and http.sent[-2].startswith("PUT")

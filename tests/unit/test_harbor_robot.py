@@ -4,12 +4,18 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """harbor_robot and harbor_robot_info with every HTTP call scripted."""
 
+import base64
+import json
 import os
 import time
 
 from ansible_collections.harbor_ops.harbor.plugins.modules import harbor_robot, harbor_robot_info
 
 from .http_script import Call, error
+
+
+def basic(username, password):
+    return "Basic " + base64.b64encode(("%s:%s" % (username, password)).encode()).decode()
 
 BASE = "/api/v2.0"
 NAME = {"X-Is-Resource-Name": "true"}
@@ -187,8 +193,34 @@ def test_update_secret_always_patches_without_showing_it(run_module):
     result, dummy = run_module(harbor_robot.main, dict(ARGS, secret="Chosen-Secret-42", update_secret="always"),
                                calls, diff=True)
     assert result["changed"] is True and result["diff"] == {"before": {}, "after": {}}
-    result, http = run_module(harbor_robot.main, dict(ARGS, secret="Chosen-Secret-42"), [project_lookup(), robot_list(robot())])
-    assert result["changed"] is False and len(http.sent) == 2
+    # on_create: the robot exists, and Harbor accepts the chosen secret for it (docker login's question)
+    accepted = Call("GET", "/service/token", query={"service": "harbor-registry"}, answer={"token": "t"},
+                    request_headers={"Authorization": basic("robot$releases+ci", "Chosen-Secret-42")})
+    result, http = run_module(harbor_robot.main, dict(ARGS, secret="Chosen-Secret-42"),
+                              [project_lookup(), robot_list(robot()), accepted])
+    assert result["changed"] is False and len(http.sent) == 3
+
+
+def test_a_chosen_secret_harbor_refuses_is_set_again(run_module):
+    # a create whose answer was lost (or whose secret PATCH failed) left the robot with Harbor's random secret
+    refused = Call("GET", "/service/token", status=401, answer=error(401, "unauthorized", "UNAUTHORIZED"))
+    calls = [project_lookup(), robot_list(robot()), refused,
+             Call("PATCH", BASE + "/robots/5", body={"secret": "Chosen-Secret-42"}, answer={}),
+             Call("GET", BASE + "/robots/5", answer=robot())]
+    result, http = run_module(harbor_robot.main, dict(ARGS, secret="Chosen-Secret-42"), calls, diff=True)
+    assert result["changed"] is True and "Chosen-Secret-42" not in json.dumps(result)
+
+
+def test_a_missing_secret_file_of_an_existing_robot_means_a_new_secret(run_module, tmp_path):
+    target = tmp_path / "ci.secret"  # the robot exists but nobody holds its secret: the create's answer was lost
+    calls = [project_lookup(), robot_list(robot()),
+             Call("PATCH", BASE + "/robots/5", body={"secret": ""}, answer={"secret": GENERATED}),
+             Call("GET", BASE + "/robots/5", answer=robot())]
+    result, dummy = run_module(harbor_robot.main, dict(ARGS, secret_file=str(target)), calls)
+    assert result["changed"] is True and target.read_text() == GENERATED
+    result, http = run_module(harbor_robot.main, dict(ARGS, secret_file=str(target)),
+                              [project_lookup(), robot_list(robot())])
+    assert result["changed"] is False and len(http.sent) == 2  # the file is there: nothing to refresh
 
 
 def test_rotate_writes_the_new_secret_to_a_private_file(run_module, tmp_path):
@@ -247,7 +279,8 @@ def test_system_robot_lookup_create_conflict_and_delete(run_module):
                  "name": "ops", "level": "system", "duration": 90, "permissions": [
                      {"kind": "project", "namespace": "*", "access": [{"resource": "repository", "action": "pull"}]},
                      {"kind": "system", "namespace": "/", "access": [{"resource": "project", "action": "create"}]}]},
-                  answer=error(409, "robot account ops already exists", "CONFLICT"))]
+                  answer=error(409, "robot account ops already exists", "CONFLICT")),
+             listing, permissions()]  # 409: looked up again (another run may have won the create); not there
     result, dummy = run_module(harbor_robot.main, system, calls)
     assert result["failed"] is True and "set name_prefix" in result["msg"]
     existing = dict(robot(), name="robot$ops", level="system")

@@ -17,7 +17,7 @@ Harbor's rules this definition follows (API_FACTS section 5):
 
 import json
 
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import path_param
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import BadRequest, Conflict, path_param
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import Resource
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import (
     ValidationError,
@@ -186,7 +186,14 @@ class RetentionResource(Resource):
 
     def create(self, client, params, desired):
         rules = [harbor_rule(rule) for rule in desired.get("rules") or []]
-        policy_id, dummy = client.post("/retentions", self._body(rules, desired.get("cron")))
+        try:
+            policy_id, dummy = client.post("/retentions", self._body(rules, desired.get("cron")))
+        except BadRequest as exc:
+            if "already has retention policy" not in exc.harbor_message:
+                raise
+            # Harbor's answer to a second policy for a project is 400, not 409 (handler/retention.go): another
+            # run made it between our look-up and our create
+            raise Conflict(exc.harbor_message, exc.method, exc.path, exc.status, exc.code)
         return client.get("/retentions/%s" % policy_id)
 
     def update(self, client, params, current, changes):

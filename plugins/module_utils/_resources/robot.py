@@ -206,6 +206,7 @@ class RobotResource(Resource):
         self.new_secret = None      # the secret Harbor generated in this run (create or rotation)
         self._renewal = None        # expires_at a rotate_before_days renewal will give
         self._rotate = False
+        self._secret_unproven = False  # a chosen secret that Harbor does not accept for the robot (yet)
         self._project_id = None
 
     # -- desired state --------------------------------------------------------------------------
@@ -293,14 +294,37 @@ class RobotResource(Resource):
                 self._rotate = True
                 if params["duration"] != -1:
                     self._renewal = int(time.time()) + params["duration"] * DAY
-        generates = (current is None and params.get("secret") is None) or (current is not None and self._rotate)
         path = params.get("secret_file")
+        if current is not None:
+            self._vouch_for_secret(client, params, current, path)
+        generates = (current is None and params.get("secret") is None) or (current is not None and self._rotate)
         if path and generates:
             if os.path.exists(path) and not params["force"]:
                 raise ValidationError("secret_file %s exists and the new secret would not fit in it; set force=true to "
                                       "overwrite it" % path)
             if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
                 raise ValidationError("secret_file %s: the directory does not exist" % path)
+
+    def _vouch_for_secret(self, client, params, current, path):
+        """An existing robot whose secret nobody may hold gets it refreshed: a create whose answer was lost (a
+        timeout, a concurrent run that won the create) leaves a robot with a secret Harbor generated and nobody
+        saw, or without the chosen secret. So a declared ``secret_file`` that does not exist means a rotation
+        (the only way to have a secret to write), and a chosen ``secret`` that Harbor refuses for this robot is
+        set again. An enabled, unexpired robot only: a disabled one logs in with no secret."""
+        if params.get("secret") is None:
+            if path and not os.path.exists(path):
+                self._rotate = True
+            return
+        if params["update_secret"] != "on_create" or current.get("disable"):
+            return
+        expires_at = current.get("expires_at", -1)
+        if expires_at != -1 and expires_at <= time.time():
+            return
+        self._secret_unproven = not client.accepts_login(current["name"], params["secret"])
+
+    def after_conflict(self, client, params, current):
+        """Another run created the robot first: what it holds is its secret, not ours."""
+        self._prepare(client, params, current)
 
     # -- comparison ---------------------------------------------------------------------------------
     def view(self, client, current, desired):
@@ -330,7 +354,7 @@ class RobotResource(Resource):
 
     def secret_changes(self, params, current):
         changes = {}
-        if params.get("secret") is not None and params["update_secret"] == "always":
+        if params.get("secret") is not None and (params["update_secret"] == "always" or self._secret_unproven):
             changes["secret"] = params["secret"]
         elif self._rotate:
             changes["secret"] = None  # Harbor generates it
