@@ -19,6 +19,7 @@ Private to the collection (leading underscore): no compatibility promise to othe
 - typed errors that carry the method, path, status and Harbor's own message, never a credential.
 """
 
+import os
 import time
 import traceback
 from http.cookiejar import DefaultCookiePolicy
@@ -208,6 +209,9 @@ class HarborClient(object):
         if auth_method not in AUTH_METHODS:
             raise ValueError("auth_method must be one of %s, got %r" % (", ".join(AUTH_METHODS), auth_method))
         self.base_url = self._base_url(url)
+        if validate_certs and ca_path and not os.path.isfile(ca_path):
+            raise ValueError("ca_path %s: no such file; give the PEM file of the CA that signed Harbor's certificate"
+                             % ca_path)
         self.timeout = timeout
         session = requests.Session()
         self._cookie_policy = _SessionCookies()

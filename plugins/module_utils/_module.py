@@ -57,9 +57,35 @@ class HarborModule(AnsibleModule):
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
+        self._harbor_ready = True
+
+    def fail_json(self, msg, **kwargs):
+        if not getattr(self, "_harbor_ready", False):
+            msg = self._name_the_option(msg)
+        super(HarborModule, self).fail_json(msg=msg, **kwargs)
+
+    def _name_the_option(self, msg):
+        """Ansible's own refusal of a list of mappings given as text does not say which option it was
+        ("dictionary requested, could not parse JSON or key=value"): name it."""
+        if "dictionary requested" not in str(msg):
+            return msg
+        wrong = []
+        raw_types, raw_elements = getattr(self, "_raw_types", {}), getattr(self, "_raw_elements", {})
+        for name, opts in sorted((self.argument_spec or {}).items()):
+            given = raw_types.get(name)
+            if given is None or given is type(None):
+                continue
+            if opts.get("type") == "list" and opts.get("elements") == "dict":
+                if given is not list or any(t is not dict for t in raw_elements.get(name, ())):
+                    wrong.append("%s must be a list of mappings (one per item, each a set of options)" % name)
+            elif opts.get("type") == "dict" and given is not dict:
+                wrong.append("%s must be a mapping of options" % name)
+        return "%s, got text (%s)" % ("; ".join(wrong), msg) if wrong else msg
 
     def _load_params(self):
         super(HarborModule, self)._load_params()
+        self._raw_types = dict((k, type(v)) for k, v in self.params.items())  # for _name_the_option
+        self._raw_elements = dict((k, [type(e) for e in v]) for k, v in self.params.items() if isinstance(v, list))
         if self._nested_secrets is not None:
             self.no_log_values.update(self._nested_secrets(self.params))
 
@@ -71,8 +97,8 @@ class HarborModule(AnsibleModule):
                 self._client = HarborClient(params["url"], params["username"], params["password"],
                                             validate_certs=params["validate_certs"], ca_path=params["ca_path"],
                                             timeout=params["timeout"], auth_method=params["auth_method"])
-            except ValueError as exc:
-                self.fail_json(msg="url: %s" % exc)
+            except ValueError as exc:  # the message names the option (url, ca_path)
+                self.fail_json(msg=str(exc))
         return self._client
 
     def fail_harbor(self, exc, **result):

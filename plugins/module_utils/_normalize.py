@@ -274,6 +274,19 @@ def job_parameters(value):
     return parsed if isinstance(parsed, dict) else {}
 
 
+def check_wait_timeout(params):
+    """``wait_timeout`` of a module that starts a job and waits for it, refused before the job is started."""
+    if params.get("wait_timeout") is not None and params["wait_timeout"] < 1:
+        raise ValidationError("wait_timeout must be 1 second or more; got %d" % params["wait_timeout"])
+
+
+def required_text(option, value):
+    """A required text option that must hold more than white space (Harbor answers an empty name with a raw 400)."""
+    if value is None or not str(value).strip():
+        raise ValidationError("%s must not be empty" % option)
+    return value
+
+
 def http_url(option, value, example="https://host:port/path", keep_query=True):
     """``normalize_url`` for an option that must hold an http(s) URL with a host (Harbor's ValidateHTTPURL /
     ParseEndpoint): anything else is refused, naming the option. A URL without a scheme is refused too:

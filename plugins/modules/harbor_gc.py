@@ -166,6 +166,7 @@ log_tail:
 """
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import HarborModule, ensure
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import check_wait_timeout
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.gc import (
     GC_ARGUMENT_SPEC,
     GcScheduleResource,
@@ -177,6 +178,7 @@ from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.gc im
 def apply(module):
     resource = GcScheduleResource()
     params = module.params
+    check_wait_timeout(params)
     if params["run_now"] and params["schedule"] is None and params["cron"] is None:
         # parameters without a schedule option are for this run only: the schedule is left alone
         resource.validate(params)  # refuses bad parameters before the run

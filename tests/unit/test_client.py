@@ -140,10 +140,15 @@ def test_bad_url_refused(url):
         HarborClient(url)
 
 
-def test_tls_verification_on_by_default_and_ca_path_used():
+def test_tls_verification_on_by_default_and_ca_path_used(tmp_path):
     assert HarborClient("https://h").session.verify is True
-    assert HarborClient("https://h", ca_path="/etc/ca.pem").session.verify == "/etc/ca.pem"
+    ca = tmp_path / "ca.pem"
+    ca.write_text("-----BEGIN CERTIFICATE-----\n")
+    assert HarborClient("https://h", ca_path=str(ca)).session.verify == str(ca)
     assert HarborClient("https://h", validate_certs=False, ca_path="/etc/ca.pem").session.verify is False
+    with pytest.raises(ValueError) as missing:  # a clear error now, not requests' OSError at the first request
+        HarborClient("https://h", ca_path="/nonexistent/ca.pem")
+    assert "ca_path /nonexistent/ca.pem: no such file" in str(missing.value)
 
 
 class _Scripted(BaseHTTPRequestHandler):

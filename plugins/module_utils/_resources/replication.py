@@ -16,7 +16,7 @@ Harbor's rules this definition follows (API_FACTS section 4):
 """
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import Resource
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, normalize_cron
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, normalize_cron, required_text
 
 FILTER_TYPES = ("name", "tag", "label", "resource")
 DECORATED = ("tag", "label")
@@ -133,6 +133,7 @@ class ReplicationResource(Resource):
         self._registry_id = None
 
     def validate(self, params):
+        required_text("name", params.get("name"))
         desired = {}
         for option in SIMPLE_OPTIONS + ("mode", "registry"):
             if params.get(option) is not None:

@@ -17,7 +17,7 @@ Harbor's rules followed here (API_FACTS section 5, and Harbor's retention handle
 """
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import HarborError, path_param, poll
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, check_wait_timeout
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.project import existing_project
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.retention import TEMPLATES
 
@@ -30,11 +30,6 @@ RETENTION_EXECUTION_ARGUMENT_SPEC = dict(
     wait_timeout=dict(type="int", default=600),
     fail_on_error=dict(type="bool", default=True),
 )
-
-
-def check_options(params):
-    if params["wait_timeout"] < 1:
-        raise ValidationError("wait_timeout must be 1 second or more; got %d" % params["wait_timeout"])
 
 
 def find_policy(client, params):
@@ -123,7 +118,7 @@ def repositories(client, policy_id, execution_id):
 def run(module):
     """harbor_retention_execution: refuse bad input, then (unless check mode) run, wait and report."""
     params, client = module.params, module.client
-    check_options(params)
+    check_wait_timeout(params)
     policy = find_policy(client, params)
     check_policy(policy)
     result = {"changed": True, "policy_id": policy["id"], "dry_run": params["dry_run"]}

@@ -19,7 +19,7 @@ Harbor's rules this definition follows (API_FACTS section 8):
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import HarborError, path_param
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import Resource
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, http_url
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, http_url, required_text
 
 AUTH_CHOICES = {"none": "", "Basic": "Basic", "Bearer": "Bearer", "APIKey": "APIKey"}
 TRIVY = "Trivy"
@@ -51,6 +51,7 @@ class ScannerResource(Resource):
     secret_keys = ("access_credential",)
 
     def validate(self, params):
+        required_text("name", params.get("name"))
         desired = {}
         if params.get("endpoint_url") is not None:
             desired["endpoint_url"] = http_url("endpoint_url", params["endpoint_url"], "http://trivy-adapter:8080")

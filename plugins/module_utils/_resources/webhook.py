@@ -19,7 +19,7 @@ import hashlib
 from urllib.parse import urlsplit
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import Resource
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, http_url
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, http_url, required_text
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.project import existing_project
 
 NOTIFY_TYPES = ("http", "slack")
@@ -83,6 +83,7 @@ class WebhookResource(Resource):
         self._targets = None  # the targets to send, with their real auth headers
 
     def validate(self, params):
+        required_text("name", params.get("name"))
         desired = {}
         for option in ("description", "enabled"):
             if params.get(option) is not None:
