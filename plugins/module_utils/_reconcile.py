@@ -403,8 +403,8 @@ def _failed(kind, failures, results, summary, diffs, want_diff):
     name, error = failures[0]
     message = "%s %s: %s" % (kind.option, name, error)
     if len(failures) > 1:
-        message += " (and %d more %s failed: %s)" % (len(failures) - 1, kind.option,
-                                                       ", ".join(n for n, dummy in failures[1:]))
+        others = ", ".join(n for n, dummy in failures[1:])
+        message += " (and %d more %s failed: %s)" % (len(failures) - 1, kind.option, others)
     done = [r for r in results if r["outcome"] == "ok"]
     message += "; %d item(s) were applied before, %d changed; the re-run applies the rest" % (
         len(done), len([r for r in done if r["changed"]]))

@@ -201,8 +201,8 @@ RETURN = r"""
 results:
   description:
     - One entry per declared item, in the order applied.
-    - Also when the run fails: the items applied before the failure, the failed ones with their error, and the
-      items not reached (V(skipped)); RV(changed) then tells whether anything was written before the failure.
+    - Also when the run fails, with the items applied before the failure, the failed ones with their error, and
+      the items not reached (V(skipped)); the module's C(changed) then tells whether anything was written before the failure.
   returned: always
   type: list
   elements: dict

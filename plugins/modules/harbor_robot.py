@@ -89,7 +89,8 @@ options:
     description:
       - V(on_create) sets O(secret) only when the robot is created, so a re-run reports no change. A re-run asks
         Harbor whether the robot logs in with O(secret) (as C(docker login) does, C(GET /service/token)), and sets it
-        again if not: a create whose answer was lost, or whose secret could not be set, leaves Harbor's random one.
+        again if not, because a create whose answer was lost, or whose secret could not be set, leaves Harbor's
+        random one.
       - V(always) sets it on every run, which then always reports a change.
     type: str
     choices: [always, on_create]
@@ -109,7 +110,7 @@ options:
     type: int
   secret_file:
     description:
-      - The file that holds the robot's secret: a secret Harbor generates (at creation or rotation) is written to
+      - The file that holds the robot's secret. A secret Harbor generates (at creation or rotation) is written to
         it, mode C(0600).
       - An existing file is never overwritten unless O(force=true); that is checked before anything is written.
       - When the robot exists but this file does not, nobody may hold its secret (a create whose answer was lost

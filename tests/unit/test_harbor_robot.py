@@ -17,6 +17,7 @@ from .http_script import Call, error
 def basic(username, password):
     return "Basic " + base64.b64encode(("%s:%s" % (username, password)).encode()).decode()
 
+
 BASE = "/api/v2.0"
 NAME = {"X-Is-Resource-Name": "true"}
 DAY = 86400
