@@ -29,6 +29,22 @@ else
 fi
 
 inventory=playbooks/inventory.ini
+if [ -z "$emulator_pid" ]; then
+  # A real Harbor: show what would change first, and write only when asked to
+  echo "== check run (--check --diff): nothing is written to $HARBOR_URL =="
+  ansible-playbook -i "$inventory" playbooks/configure.yml -e "@$config" --check --diff
+  if [ "${HARBOR_DEMO_APPLY:-}" != yes ]; then
+    if [ -t 0 ]; then
+      read -r -p "Apply $config to $HARBOR_URL now (it creates and changes what the check run listed)? [yes/no] " answer
+    else
+      answer=no
+    fi
+    if [ "$answer" != yes ]; then
+      echo "Nothing was written. HARBOR_DEMO_APPLY=yes make demo applies it without asking."
+      exit 0
+    fi
+  fi
+fi
 for run in first second; do
   echo "== $run run =="
   ansible-playbook -i "$inventory" playbooks/configure.yml -e "@$config" | tee "/tmp/harbor_ops_demo_$run.log"
