@@ -55,9 +55,13 @@ def test_a_robot_keeps_basic_auth(harbor_emulator, api):
         {"kind": "system", "namespace": "/", "access": [{"resource": "project", "action": "list"}]}]})
     assert response.status_code == 201, response.text
     robot = response.json()
+    harbor_emulator.reset_auth_report()
     client = _client(harbor_emulator, robot["name"], robot["secret"])
-    client.get("/projects")
+    for dummy in range(3):
+        client.get("/projects")
     assert client.logins == 0 and not client.logged_in and len(client.session.cookies) == 0
+    report = harbor_emulator.auth_report()  # one secret check per request (Harbor's 4,096 iterations: cheap)
+    assert report["robot_secret_checks"] == 3 and report["password_verifications"] == 0
 
 
 def test_a_refused_login_falls_back_to_basic_auth_with_auto(harbor_emulator):

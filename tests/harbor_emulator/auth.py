@@ -81,6 +81,7 @@ class PasswordChecks:
         self.cost = cost
         self.freeze = freeze
         self.count = 0
+        self.robot_count = 0
         self.refused = 0
         self._failures = {}
         self._lock = threading.Lock()
@@ -92,7 +93,7 @@ class PasswordChecks:
 
     def clear(self):
         with self._lock:
-            self.count = self.refused = 0
+            self.count = self.robot_count = self.refused = 0
             self._failures.clear()
 
     def fail(self, principal):
@@ -101,6 +102,15 @@ class PasswordChecks:
             self._failures[principal] = time.monotonic()
             self.refused += 1
         time.sleep(self.freeze)
+
+    ROBOT_ITERATIONS = 4096  # robot secrets keep Harbor's legacy PBKDF2 cost
+
+    def verify_robot(self):
+        """Count a robot's secret check (every basic-auth request of a robot) and spend its real cost."""
+        with self._lock:
+            self.robot_count += 1
+        if self.cost == 'real':
+            hashlib.pbkdf2_hmac('sha256', b'secret', b'salt', self.ROBOT_ITERATIONS)
 
     def verify(self, user, password):
         with self._lock:
@@ -145,6 +155,7 @@ def authenticate(state, authorization, checks=FREE_CHECKS):
     username, password = credentials
     prefix = state.config['robot_name_prefix']
     if prefix and username.startswith(prefix):
+        checks.verify_robot()
         with state.lock:
             return Caller(robot=robot_login(state, username[len(prefix):], password))
     user = login_user(state, username, password, checks)

@@ -362,7 +362,7 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
     def auth_report(self):
         """Password verifications, logins and logouts since the last reset, and the live sessions."""
         return dict(self.auth_stats, password_verifications=self.password_checks.count,
-                    refused_logins=self.password_checks.refused, sessions=len(self.sessions))
+                    robot_secret_checks=self.password_checks.robot_count, refused_logins=self.password_checks.refused, sessions=len(self.sessions))
 
     def reset_auth_stats(self):
         self.auth_stats = {'logins': 0, 'logouts': 0}
