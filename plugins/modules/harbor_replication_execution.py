@@ -116,8 +116,8 @@ failed_tasks:
   sample:
     - id: 88
       status: Failed
-      src_resource: library/app:[v2]
-      dst_resource: mirror/app:[v2]
+      src_resource: library/app [2 item(s) in total]
+      dst_resource: mirror/app [2 item(s) in total]
       log: "copying library/app:v2 failed: PUT manifest mirror/app:v2 failed with HTTP 500"
 executions:
   description:

@@ -92,13 +92,17 @@ class _Handler(BaseHTTPRequestHandler):
         if fault and fault.get('status'):
             self._log(path, query, fault['status'], body)
             return self._reply(fault['status'], error_body(fault['status'], 'injected fault'))
-        headers = dict((k, v) for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP)
-        headers['Host'] = self.server.upstream_netloc
+        # a list, not a dict: clients repeat headers (a registry client sends one Accept per manifest type)
+        headers = [(k, v) for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP]
+        headers.append(('Host', self.server.upstream_netloc))
         if body or self.command in ('POST', 'PUT', 'PATCH'):
-            headers['Content-Length'] = str(len(body))
+            headers.append(('Content-Length', str(len(body))))
         connection = self.server.connect()
         try:
-            connection.request(self.command, self.path, body=body or None, headers=headers)
+            connection.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+            for key, value in headers:
+                connection.putheader(key, value)
+            connection.endheaders(body or None)
             answer = connection.getresponse()
             payload = answer.read()
         except (OSError, http.client.HTTPException) as exc:

@@ -191,16 +191,22 @@ def _run(server, execution_id, policy, only, stop):
         _finish(state, execution_id, 'failed to list the source: %s' % exc)
         server.persist()
         return
+    # one task per repository, its tags copied one after another, as Harbor does (controller/replication/flow:
+    # copy.go makes a task per resource, stage.go names it "<repo> [N item(s) in total]")
+    by_repo = {}
+    for repo, tag in candidates:
+        by_repo.setdefault(repo, []).append(tag)
     tasks = []
     with state.lock:
-        for repo, tag in candidates:
+        for repo, tags in by_repo.items():
             task = {'execution_id': execution_id, 'status': 'Pending', 'job_id': '', 'operation': 'copy',
-                    'resource_type': 'image', 'src_resource': '%s:[%s]' % (repo, tag), 'dst_resource': '',
-                    'start_time': None, 'end_time': None, 'log': [], 'repository': repo, 'tag': tag}
+                    'resource_type': 'image', 'src_resource': '%s [%d item(s) in total]' % (repo, len(tags)),
+                    'dst_resource': '', 'start_time': None, 'end_time': None, 'log': [], 'repository': repo,
+                    'tags': tags}
             try:
                 task['dest_repository'] = destination_name(repo, policy.get('dest_namespace'),
                                                            policy.get('dest_namespace_replace_count'))
-                task['dst_resource'] = '%s:[%s]' % (task['dest_repository'], tag)
+                task['dst_resource'] = '%s [%d item(s) in total]' % (task['dest_repository'], len(tags))
             except ValueError as exc:
                 task['error'] = str(exc)
             task_id = state.add('replication_tasks', task)
@@ -218,6 +224,28 @@ def _run(server, execution_id, policy, only, stop):
     def record_local(repo, reference, media_type, body, digest):
         registry_v2.record_manifest(state, repo, reference, media_type, body, digest)
 
+    def copy_tag(task_src, task_dst, repo, tag, dest_repo):
+        """One tag of a task: (ok, log line, stopped)."""
+        digest = task_src.manifest_digest(repo, tag)
+        existing = task_dst.manifest_digest(dest_repo, tag)
+        if stop.is_set():
+            return True, 'stopped before copying %s:%s' % (repo, tag), True
+        if existing is not None and existing == digest:
+            return True, '%s:%s is up to date (%s), nothing copied' % (dest_repo, tag, digest), False
+        if existing is not None and not policy.get('override'):
+            return True, '%s:%s exists with another digest and override is off: skipped' % (dest_repo, tag), False
+        if dst_record is None:
+            if state.config.get('read_only'):  # jobservice pushes through core's /v2/, which refuses it
+                raise RegistryError(403, READ_ONLY_MESSAGE)
+            _ensure_local_project(state, dest_repo.split('/')[0])
+        else:
+            _ensure_remote_project(dst_record, task_dst, dest_repo.split('/')[0])
+        throttle, stats = _Throttle(policy.get('speed')), CopyStats()
+        copied = copy_image(task_src, repo, task_dst, dest_repo, tag, chunked=bool(policy.get('copy_by_chunk')),
+                            on_manifest=record_local if dst_record is None else None, stats=stats)
+        throttle.after(stats.bytes)
+        return True, 'copied %s:%s to %s:%s (%s)' % (repo, tag, dest_repo, tag, copied), False
+
     def run_task(task):
         def update(**fields):
             with state.lock:
@@ -230,32 +258,20 @@ def _run(server, execution_id, policy, only, stop):
             update(status='Failed', end_time=now(), log=[task['error']])
             return
         task_src, task_dst = clients_for_thread()
-        repo, tag, dest_repo = task['repository'], task['tag'], task['dest_repository']
-        try:
-            digest = task_src.manifest_digest(repo, tag)
-            existing = task_dst.manifest_digest(dest_repo, tag)
-            if stop.is_set():
-                update(status='Stopped', end_time=now(), log=['stopped before copying %s:%s' % (repo, tag)])
+        repo, dest_repo = task['repository'], task['dest_repository']
+        log, failed = [], False
+        for tag in task['tags']:  # like Harbor's transfer.copy: every tag is tried, one failure fails the task
+            try:
+                dummy, line, stopped = copy_tag(task_src, task_dst, repo, tag, dest_repo)
+            except (RegistryError, OSError, ValueError, KeyError) as exc:
+                line, stopped, failed = 'copying %s:%s failed: %s' % (repo, tag, exc), False, True
+            log.append(line)
+            if stopped:
+                update(status='Stopped', end_time=now(), log=log)
                 return
-            if existing is not None and existing == digest:
-                update(status='Succeed', end_time=now(), log=['%s:%s is up to date (%s), nothing copied' % (dest_repo, tag, digest)])
-                return
-            if existing is not None and not policy.get('override'):
-                update(status='Succeed', end_time=now(), log=['%s:%s exists with another digest and override is off: skipped' % (dest_repo, tag)])
-                return
-            if dst_record is None:
-                if state.config.get('read_only'):  # jobservice pushes through core's /v2/, which refuses it
-                    raise RegistryError(403, READ_ONLY_MESSAGE)
-                _ensure_local_project(state, dest_repo.split('/')[0])
-            else:
-                _ensure_remote_project(dst_record, task_dst, dest_repo.split('/')[0])
-            throttle, stats = _Throttle(policy.get('speed')), CopyStats()
-            copied = copy_image(task_src, repo, task_dst, dest_repo, tag, chunked=bool(policy.get('copy_by_chunk')),
-                                on_manifest=record_local if dst_record is None else None, stats=stats)
-            throttle.after(stats.bytes)
-            update(status='Succeed', end_time=now(), log=['copied %s:%s to %s:%s (%s)' % (repo, tag, dest_repo, tag, copied)])
-        except (RegistryError, OSError, ValueError, KeyError) as exc:
-            update(status='Failed', end_time=now(), log=['copying %s:%s failed: %s' % (repo, tag, exc)])
+        if failed:
+            log.append('got error during the whole transfer period, mark the job failure')
+        update(status='Failed' if failed else 'Succeed', end_time=now(), log=log)
 
     try:
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:

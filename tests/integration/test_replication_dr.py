@@ -17,6 +17,7 @@ import requests
 import yaml
 
 from tests import oci_images
+from tests.harbor_emulator.recording_proxy import RecordingProxy
 
 from .ansible_runner import run_playbook
 
@@ -88,7 +89,7 @@ def sites(pair, tmp_path):
 def test_pull_policy_copies_exactly_the_matching_tags(sites, tmp_path):
     primary, dr, digests, names = sites
     mirror = names["mirror"]
-    tasks_expected = 1 if TWO_REAL else 2
+    tasks_expected = 1  # one task per repository (controller/replication/flow/stage.go), on both
     tasks = [
         {"name": "The primary as an endpoint of the DR site", "harbor_ops.harbor.harbor_registry": {
             "name": names["registry"], "type": "harbor", "endpoint_url": primary.url, "access_key": "admin",
@@ -103,8 +104,7 @@ def test_pull_policy_copies_exactly_the_matching_tags(sites, tmp_path):
         {"name": "Run it again", "harbor_ops.harbor.harbor_replication_execution": {
             "policy": names["policy"], "wait": True, "wait_timeout": 300}, "register": "second"},
         {"name": "Both succeeded", "ansible.builtin.assert": {"that": [
-            # real Harbor runs one task per repository (controller/replication/flow/stage.go); the emulator one
-            # per tag (a known difference, left for a later fix)
+            # Harbor runs one task per repository (controller/replication/flow/stage.go), the emulator too
             "first.execution.status == 'Succeed'", "first.execution.total == %d" % tasks_expected,
             "first.execution.succeed == first.execution.total",
             "first.failed_tasks == []", "second.execution.status == 'Succeed'"]}},
@@ -132,26 +132,49 @@ def test_pull_policy_copies_exactly_the_matching_tags(sites, tmp_path):
     assert sorted(a["digest"] for a in artifacts) == sorted([digests["app:v1"], digests["app:v2"]])
 
 
-@emulators_only
-def test_failed_task_is_reported_with_its_log(sites, tmp_path):
-    primary, dr, digests, dummy = sites
-    primary.fault(path_regex="^/v2/library/app/manifests/v2$", method="GET", status=500, count=None)
+@pytest.fixture
+def faulty_primary(sites):
+    """The primary as the DR site reaches it, able to fail on purpose: the emulator itself, or on a real pair the
+    recording proxy in front of HARBOR_PEER_URL (the DR Harbor's registry endpoint is then the proxy's URL)."""
+    primary, dr, digests, names = sites
+    if not TWO_REAL:
+        yield primary, primary
+        return
+    proxy = RecordingProxy(primary.url).start()
+    try:
+        yield proxy, RealSite(proxy.url, primary.admin[1])
+    finally:
+        proxy.stop()
+
+
+def test_failed_task_is_reported_with_its_log(sites, faulty_primary, tmp_path):
+    primary, dr, digests, names = sites
+    faults, endpoint = faulty_primary
+    src = names["src"]
+    faults.fault(path_regex="^/v2/%s/app/manifests/v2$" % src, method="GET", status=500, count=None)
     tasks = [
-        {"harbor_ops.harbor.harbor_registry": {"name": "primary", "type": "harbor", "endpoint_url": primary.url,
+        {"harbor_ops.harbor.harbor_registry": {"name": names["registry"], "type": "harbor", "endpoint_url": endpoint.url,
                                                "access_key": "admin", "access_secret": primary.admin[1]}},
-        {"harbor_ops.harbor.harbor_replication": {"name": "all-app", "mode": "pull", "registry": "primary",
-                                                  "filters": [{"type": "name", "value": "library/app"},
+        {"harbor_ops.harbor.harbor_replication": {"name": names["policy"], "mode": "pull", "registry": names["registry"],
+                                                  "dest_namespace": names["mirror"], "dest_namespace_replace_count": 1,
+                                                  "filters": [{"type": "name", "value": src + "/app"},
                                                               {"type": "tag", "value": "dev", "decoration": "excludes"}]}},
-        {"harbor_ops.harbor.harbor_replication_execution": {"policy": "all-app", "wait": True, "wait_timeout": 60},
+        {"harbor_ops.harbor.harbor_replication_execution": {"policy": names["policy"], "wait": True, "wait_timeout": 300},
          "register": "run", "ignore_errors": True},
         {"ansible.builtin.assert": {"that": [
-            "run is failed", "run.execution.status == 'Failed'", "run.execution.failed == 1", "run.execution.succeed == 1",
-            "run.failed_tasks | length == 1", "'library/app:[v2]' in run.failed_tasks[0].src_resource",
-            "'HTTP 500' in run.failed_tasks[0].log", "'library/app:[v2]' in run.msg"]}},
+            # one task for the repository: v1 is copied, v2 fails, and so the task fails (transfer/image/transfer.go)
+            "run is failed", "run.execution.status == 'Failed'", "run.execution.failed == 1", "run.execution.succeed == 0",
+            "run.failed_tasks | length == 1",
+            "run.failed_tasks[0].src_resource == '%s/app [2 item(s) in total]'" % src,
+            "'500' in run.failed_tasks[0].log", "'mark the job failure' in run.failed_tasks[0].log",
+            "'%s/app [2 item(s) in total]' in run.msg" % src]}},
     ]
-    run = _play(tmp_path, dr, tasks)
+    try:
+        run = _play(tmp_path, dr, tasks)
+    finally:
+        faults.clear_faults()
     assert run.succeeded, run.output
-    assert oci_images.v2_tags(_session(), dr, "library/app") == {"v1": digests["app:v1"]}
+    assert oci_images.v2_tags(_session(), dr, names["mirror"] + "/app") == {"v1": digests["app:v1"]}
 
 
 @emulators_only

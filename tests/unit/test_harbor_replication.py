@@ -127,7 +127,8 @@ def execution(status="Succeed", **extra):
 
 def test_start_and_wait_reports_failed_tasks(run_module, monkeypatch):
     monkeypatch.setattr("ansible_collections.harbor_ops.harbor.plugins.modules.harbor_replication_execution.POLL_SECONDS", 0)
-    task = {"id": 31, "status": "Failed", "src_resource": "library/app:[v2]", "dst_resource": "mirror/app:[v2]"}
+    task = {"id": 31, "status": "Failed", "src_resource": "library/app [2 item(s) in total]",
+            "dst_resource": "mirror/app [2 item(s) in total]"}
     calls = [lookup(policy()),
              Call("POST", BASE + "/replication/executions", body={"policy_id": 4}, status=201,
                   headers={"Location": "/api/v2.0/replication/executions/9"}),
@@ -137,7 +138,7 @@ def test_start_and_wait_reports_failed_tasks(run_module, monkeypatch):
              Call("GET", BASE + "/replication/executions/9/tasks/31/log", raw="copying library/app:v2 failed: HTTP 500\n")]
     result, dummy = run_module(execution_main, {"policy": "nightly", "wait": True}, calls)
     assert result["failed"] is True
-    assert "library/app:[v2] -> mirror/app:[v2]" in result["msg"]
+    assert "library/app [2 item(s) in total] -> mirror/app [2 item(s) in total]" in result["msg"]
     assert result["failed_tasks"][0]["log"].startswith("copying library/app:v2 failed")
 
 
