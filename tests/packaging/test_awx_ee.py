@@ -9,10 +9,10 @@ import os
 import subprocess
 import sys
 
+import ansible_collections
 import jinja2
 import yaml
 
-import conftest
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import harbor_argument_spec
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -23,6 +23,14 @@ EE = os.path.join(ROOT, "extensions", "ee", "execution-environment.yml")
 def _load(path):
     with open(path) as handle:
         return yaml.safe_load(handle)
+
+
+def _collections_root():
+    """The folder that holds ansible_collections/harbor_ops/harbor (this checkout), as the tests import it."""
+    for path in ansible_collections.__path__:
+        if os.path.isdir(os.path.join(path, "harbor_ops", "harbor")):
+            return os.path.dirname(path)
+    raise AssertionError("harbor_ops.harbor is not importable as a collection")
 
 
 def _env_fallbacks():
@@ -74,7 +82,7 @@ def test_the_execution_environment_example_makes_a_build_context(tmp_path):
     assert (context / "_build" / "requirements.yml").exists()
     # what the build's introspection step reads from this collection (meta/execution-environment.yml)
     introspect = subprocess.run([sys.executable, str(context / "_build" / "scripts" / "introspect.py"), "introspect",
-                                 conftest.COLLECTIONS_ROOT], capture_output=True, text=True, check=True, timeout=120)
+                                 _collections_root()], capture_output=True, text=True, check=True, timeout=120)
     found = yaml.safe_load(introspect.stdout)
     assert [line.split("#")[0].strip() for line in found["python"]] == ["requests>=2.28"]
     # every system package is for the tests only: an execution environment installs none of them
