@@ -274,6 +274,14 @@ def job_parameters(value):
     return parsed if isinstance(parsed, dict) else {}
 
 
+def with_parameters(record):
+    """A copy of a schedule or run record with its ``job_parameters`` string also given parsed, as ``parameters``."""
+    record = dict(record or {})
+    if record:
+        record["parameters"] = job_parameters(record.get("job_parameters"))
+    return record
+
+
 def check_wait_timeout(params):
     """``wait_timeout`` of a module that starts a job and waits for it, refused before the job is started."""
     if params.get("wait_timeout") is not None and params["wait_timeout"] < 1:

@@ -77,15 +77,8 @@ gc_runs:
 """
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._module import HarborModule
-from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, job_parameters
+from ansible_collections.harbor_ops.harbor.plugins.module_utils._normalize import ValidationError, with_parameters
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.gc import GC_PATH
-
-
-def with_parameters(record):
-    record = dict(record or {})
-    if record:
-        record["parameters"] = job_parameters(record.get("job_parameters"))
-    return record
 
 
 def gather(module):

@@ -10,8 +10,12 @@ import json
 import pytest
 
 from ansible_collections.harbor_ops.harbor.plugins.modules import (
+    harbor_cve_allowlist_info,
+    harbor_immutable_tag_rule_info,
     harbor_label_info,
     harbor_project_member_info,
+    harbor_purge_audit_info,
+    harbor_retention_info,
     harbor_scanner_info,
     harbor_user_info,
     harbor_usergroup_info,
@@ -375,3 +379,194 @@ def test_a_refused_read_fails_with_harbors_status(run_module, module):
     result, http = run_module(module.main, args, refused)
     assert result["failed"] is True and result["status"] == 403 and "forbidden" in result["msg"]
     assert RESULT_KEYS[module] not in result
+
+
+# -- harbor_retention_info, harbor_immutable_tag_rule_info, harbor_cve_allowlist_info, harbor_purge_audit_info -------
+
+RETENTION = {"id": 4, "algorithm": "or",
+             "rules": [{"id": 1, "priority": 1, "disabled": False, "action": "retain", "template": "latestPushedK",
+                        "params": {"latestPushedK": 10},
+                        "tag_selectors": [{"kind": "doublestar", "decoration": "matches", "pattern": "v*",
+                                           "extras": '{"untagged":false}'}],
+                        "scope_selectors": {"repository": [{"kind": "doublestar", "decoration": "repoMatches",
+                                                            "pattern": "**"}]}}],
+             "trigger": {"kind": "Schedule", "settings": {"cron": "0 0 3 * * *"}, "references": {}},
+             "scope": {"level": "project", "ref": 12}}
+
+
+def retention_project(retention_id="4"):
+    metadata = {"public": "false"}
+    if retention_id is not None:
+        metadata["retention_id"] = retention_id
+    return Call("GET", BASE + "/projects/releases", answer={"project_id": 12, "name": "releases", "metadata": metadata},
+                request_headers=NAME)
+
+
+def test_retention_info_reads_the_policy_and_its_rules_in_the_option_shape(run_module):
+    calls = [retention_project(), Call("GET", BASE + "/retentions/4", answer=RETENTION)]
+    result, http = run_module(harbor_retention_info.main, {"project": "releases"}, calls)
+    assert_read_only(result, http)
+    assert result["retention"] == RETENTION
+    assert result["rules"] == [{"template": "latestPushedK", "count": 10, "tag_pattern": "v*", "tag_decoration": "matches",
+                                "repository_pattern": "**", "repository_decoration": "repoMatches", "untagged": False,
+                                "disabled": False}]
+    assert result["cron"] == "0 0 3 * * *"
+
+
+def test_retention_info_without_a_schedule_has_an_empty_cron(run_module):
+    manual = dict(RETENTION, trigger={"kind": "Schedule", "settings": {"cron": ""}, "references": {}}, rules=[])
+    calls = [retention_project(), Call("GET", BASE + "/retentions/4", answer=manual)]
+    result, http = run_module(harbor_retention_info.main, {"project": "releases"}, calls)
+    assert_read_only(result, http)
+    assert (result["rules"], result["cron"]) == ([], "")
+
+
+@pytest.mark.parametrize("calls", [
+    lambda: [project_lookup(found=False)],
+    lambda: [retention_project(retention_id=None)],
+    lambda: [retention_project(retention_id="")],
+    lambda: [retention_project(), Call("GET", BASE + "/retentions/4", status=404, answer=error(404, "not found", "NOT_FOUND"))],
+], ids=["no-project", "no-retention-id", "empty-retention-id", "policy-gone"])
+def test_retention_info_without_a_policy_is_none(run_module, calls):
+    result, http = run_module(harbor_retention_info.main, {"project": "releases"}, calls())
+    assert_read_only(result, http)
+    assert (result["retention"], result["rules"], result["cron"]) == (None, [], None)
+
+
+IMMUTABLE_RULES = BASE + "/projects/12/immutabletagrules"
+RELEASE_RULE = {"id": 7, "priority": 0, "disabled": False, "action": "immutable", "template": "immutable_template",
+                "tag_selectors": [{"kind": "doublestar", "decoration": "matches", "pattern": "v*"}],
+                "scope_selectors": {"repository": [{"kind": "doublestar", "decoration": "repoMatches", "pattern": "**"}]}}
+TWO_TAGS_RULE = dict(RELEASE_RULE, id=8, disabled=True,
+                     tag_selectors=[{"kind": "doublestar", "decoration": "matches", "pattern": "a"},
+                                    {"kind": "doublestar", "decoration": "matches", "pattern": "b"}])
+
+
+def test_immutable_tag_rule_info_lists_the_rules_also_in_the_option_shape(run_module):
+    calls = [project_lookup(), Call("GET", IMMUTABLE_RULES, query=PAGE, answer=[RELEASE_RULE, TWO_TAGS_RULE])]
+    result, http = run_module(harbor_immutable_tag_rule_info.main, {"project": "releases"}, calls)
+    assert_read_only(result, http)
+    assert result["immutable_tag_rules"] == [RELEASE_RULE, TWO_TAGS_RULE]
+    assert result["rules"][0] == {"tag_pattern": "v*", "tag_decoration": "matches", "repository_pattern": "**",
+                                  "repository_decoration": "repoMatches", "disabled": False}
+    assert result["rules"][1]["id"] == 8 and result["rules"][1]["disabled"] is True
+    assert len(result["rules"][1]["tag_selectors"]) == 2
+
+
+def test_immutable_tag_rule_info_follows_pages(run_module):
+    first = [dict(RELEASE_RULE, id=n) for n in range(1, 101)]
+    calls = [project_lookup(),
+             Call("GET", IMMUTABLE_RULES, query=PAGE, answer=first,
+                  headers={"Link": '</api/v2.0/projects/12/immutabletagrules?page=2&page_size=100>; rel="next"'}),
+             Call("GET", IMMUTABLE_RULES, query={"page": "2", "page_size": "100"}, answer=[TWO_TAGS_RULE])]
+    result, http = run_module(harbor_immutable_tag_rule_info.main, {"project": "releases"}, calls)
+    assert_read_only(result, http)
+    assert len(result["immutable_tag_rules"]) == len(result["rules"]) == 101
+
+
+def test_immutable_tag_rule_info_missing_project_is_an_empty_list(run_module):
+    result, http = run_module(harbor_immutable_tag_rule_info.main, {"project": "releases"}, [project_lookup(found=False)])
+    assert_read_only(result, http)
+    assert (result["immutable_tag_rules"], result["rules"]) == ([], [])
+
+
+CVE_ALLOWLIST = {"id": 1, "project_id": 0, "expires_at": 1798761600,
+                 "items": [{"cve_id": "CVE-2024-3094"}, {"cve_id": "CVE-2023-44487"}, {"cve_id": "CVE-2024-3094"}],
+                 "creation_time": "2026-11-23T10:12:44.512Z", "update_time": "2026-11-23T10:12:44.512Z"}
+
+
+def test_cve_allowlist_info_reads_the_list_with_sorted_ids(run_module):
+    result, http = run_module(harbor_cve_allowlist_info.main, {},
+                              [Call("GET", BASE + "/system/CVEAllowlist", answer=CVE_ALLOWLIST)])
+    assert_read_only(result, http)
+    assert result["cve_allowlist"] == CVE_ALLOWLIST
+    assert result["cve_ids"] == ["CVE-2023-44487", "CVE-2024-3094"]
+    assert result["expires_at"] == 1798761600
+
+
+@pytest.mark.parametrize("expires_at", [None, 0])
+def test_cve_allowlist_info_without_expiry(run_module, expires_at):
+    answer = {"id": 1, "project_id": 0, "items": [], "expires_at": expires_at}
+    result, http = run_module(harbor_cve_allowlist_info.main, {},
+                              [Call("GET", BASE + "/system/CVEAllowlist", answer=answer)])
+    assert_read_only(result, http)
+    assert (result["cve_ids"], result["expires_at"]) == ([], None)
+
+
+PURGE_SCHEDULE = BASE + "/system/purgeaudit/schedule"
+PURGE_PARAMETERS = '{"audit_retention_hour":720,"dry_run":false,"include_event_types":"login_user,logout_user"}'
+PURGE_STORED = {"id": 4, "job_name": "", "job_kind": "0 0 0 * * 0", "job_parameters": PURGE_PARAMETERS,
+                "schedule": {"type": "Weekly", "cron": "0 0 0 * * 0"}}
+PURGE_RUN = {"id": 12, "job_name": "PURGE_AUDIT_LOG", "job_kind": "SCHEDULE", "job_status": "Success",
+             "job_parameters": PURGE_PARAMETERS, "schedule": {"type": "Weekly", "cron": "0 0 0 * * 0"}}
+
+
+def purge_runs(page_size="5", answer=None):
+    return Call("GET", BASE + "/system/purgeaudit", query={"sort": "-creation_time", "page": "1", "page_size": page_size},
+                answer=[PURGE_RUN, dict(PURGE_RUN, id=11, job_parameters="")] if answer is None else answer)
+
+
+def test_purge_audit_info_reads_the_schedule_and_five_runs_with_parameters(run_module):
+    result, http = run_module(harbor_purge_audit_info.main, {},
+                              [Call("GET", PURGE_SCHEDULE, answer=PURGE_STORED), purge_runs()])
+    assert_read_only(result, http)
+    parameters = {"audit_retention_hour": 720, "dry_run": False, "include_event_types": "login_user,logout_user"}
+    assert result["purge_audit_schedule"] == dict(PURGE_STORED, parameters=parameters)
+    assert [(run["id"], run["parameters"]) for run in result["purge_audit_runs"]] == [(12, parameters), (11, {})]
+    assert result["purge_audit_runs"][0]["job_parameters"] == PURGE_PARAMETERS
+
+
+def test_purge_audit_info_nothing_scheduled_and_history(run_module):
+    result, http = run_module(harbor_purge_audit_info.main, {"history": 2},
+                              [Call("GET", PURGE_SCHEDULE, raw=""), purge_runs("2", answer=[])])
+    assert_read_only(result, http)
+    assert (result["purge_audit_schedule"], result["purge_audit_runs"]) == ({}, [])
+    result, http = run_module(harbor_purge_audit_info.main, {"history": 0}, [Call("GET", PURGE_SCHEDULE, raw="")])
+    assert_read_only(result, http)
+    assert len(http.sent) == 1 and result["purge_audit_runs"] == []
+
+
+@pytest.mark.parametrize("history", [-1, 101])
+def test_purge_audit_info_refuses_a_history_out_of_range_before_any_request(run_module, history):
+    result, http = run_module(harbor_purge_audit_info.main, {"history": history}, [])
+    assert result["failed"] is True and "history" in result["msg"] and "0 to 100" in result["msg"]
+    assert http.sent == []
+
+
+# module -> (args, the calls of reading everything, the key of the result)
+READS = {
+    harbor_retention_info: ({"project": "releases"},
+                            lambda: [retention_project(), Call("GET", BASE + "/retentions/4", answer=RETENTION)], "retention"),
+    harbor_immutable_tag_rule_info: ({"project": "releases"},
+                                     lambda: [project_lookup(), Call("GET", IMMUTABLE_RULES, query=PAGE,
+                                                                     answer=[RELEASE_RULE])], "immutable_tag_rules"),
+    harbor_cve_allowlist_info: ({}, lambda: [Call("GET", BASE + "/system/CVEAllowlist", answer=CVE_ALLOWLIST)],
+                                "cve_allowlist"),
+    harbor_purge_audit_info: ({}, lambda: [Call("GET", PURGE_SCHEDULE, answer=PURGE_STORED), purge_runs()],
+                              "purge_audit_schedule"),
+}
+READ_MODULES = list(READS)
+READ_IDS = [module.__name__.rsplit(".", 1)[-1] for module in READ_MODULES]
+
+
+@pytest.mark.parametrize("module", READ_MODULES, ids=READ_IDS)
+def test_check_mode_reads_the_same_and_never_diffs_too(run_module, module):
+    args, calls, key = READS[module]
+    normal, http = run_module(module.main, args, calls())
+    checked, checked_http = run_module(module.main, args, calls(), check_mode=True, diff=True)
+    assert_read_only(checked, checked_http)
+    assert checked_http.sent == http.sent
+    assert "diff" not in checked
+    assert checked[key] and checked == normal
+
+
+@pytest.mark.parametrize("module", READ_MODULES, ids=READ_IDS)
+def test_a_refused_read_fails_with_harbors_status_too(run_module, module):
+    args, calls, key = READS[module]
+    first = calls()[0]
+    refused = [Call("GET", first.path, status=403, answer=error(403, "forbidden", "FORBIDDEN"))]
+    if first.path == BASE + "/projects/releases":
+        refused.append(Call("HEAD", BASE + "/projects", query={"project_name": "releases"}))
+    result, http = run_module(module.main, args, refused)
+    assert result["failed"] is True and result["status"] == 403 and "forbidden" in result["msg"]
+    assert key not in result
