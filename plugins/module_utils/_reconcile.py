@@ -41,6 +41,7 @@ from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.regis
     REGISTRY_ARGUMENT_SPEC,
     RegistryResource,
     get_registry,
+    unsupported_type,
 )
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.replication import (
     REPLICATION_ARGUMENT_SPEC,
@@ -68,6 +69,7 @@ from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.userg
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._resources.webhook import (
     WEBHOOK_ARGUMENT_SPEC,
     WebhookResource,
+    unsupported_events,
 )
 
 # option: the harbor_reconcile option; module: the single-resource module with the same options;
@@ -325,20 +327,18 @@ def _unsupported_values(client, validated):
     if registries:
         adapters = client.get("/replication/adapters") or []
         for params in registries:
-            if params["type"] not in adapters:
-                problems.append("registries %s: type=%r is not a registry type this Harbor supports; it reports: %s"
-                                % (params["name"], params["type"], ", ".join(sorted(adapters))))
+            problem = unsupported_type(params["type"], adapters)
+            if problem:
+                problems.append("registries %s: %s" % (params["name"], problem))
     webhooks = [p for p in _present(validated.get("webhooks") or []) if p.get("event_types")]
     if webhooks:
         any_project = client.get("/projects", params={"page": 1, "page_size": 1}) or []
         if any_project:  # the list is Harbor's, the same for every project
             supported = client.get("/projects/%s/webhook/events" % any_project[0]["project_id"]) or {}
-            events = supported.get("event_type") or []
             for params in webhooks:
-                unknown = [e for e in params["event_types"] if e.strip() not in events]
-                if unknown:
-                    problems.append("webhooks %s/%s: event_types %s not supported by this Harbor; it supports %s"
-                                    % (params["project"], params["name"], ", ".join(unknown), ", ".join(events)))
+                problem = unsupported_events(params["event_types"], supported.get("event_type") or [])
+                if problem:
+                    problems.append("webhooks %s/%s: event_types %s" % (params["project"], params["name"], problem))
     return problems
 
 
@@ -387,7 +387,12 @@ def reconcile(client, validated, check_mode=False, want_diff=False, caller=(None
         if failures:
             for later_kind, later_items in batches[number + 1:]:
                 results.extend(_skipped(later_kind, params) for params in later_items)
-            raise _failed(kind, failures, results, summary, diffs, want_diff)
+            raise _failed(kind, failures, _result(results, summary, diffs, want_diff))
+    return _result(results, summary, diffs, want_diff)
+
+
+def _result(results, summary, diffs, want_diff):
+    """The module result: changed when any item changed, per-item results, counts, and diffs when asked."""
     result = {"changed": any(r["changed"] for r in results), "results": results, "summary": summary}
     if want_diff:
         result["diff"] = diffs
@@ -399,7 +404,8 @@ def _skipped(kind, params):
             "outcome": "skipped"}
 
 
-def _failed(kind, failures, results, summary, diffs, want_diff):
+def _failed(kind, failures, result):
+    results = result["results"]
     name, error = failures[0]
     message = "%s %s: %s" % (kind.option, name, error)
     if len(failures) > 1:
@@ -408,9 +414,6 @@ def _failed(kind, failures, results, summary, diffs, want_diff):
     done = [r for r in results if r["outcome"] == "ok"]
     message += "; %d item(s) were applied before, %d changed; the re-run applies the rest" % (
         len(done), len([r for r in done if r["changed"]]))
-    result = {"changed": any(r["changed"] for r in results), "results": results, "summary": summary}
-    if want_diff:
-        result["diff"] = diffs
     return ReconcileFailed(message, result, error)
 
 

@@ -41,6 +41,14 @@ def get_registry(client, name):
     return client.find_by_name("/registries", name)
 
 
+def unsupported_type(registry_type, adapters):
+    """Why ``registry_type`` cannot be used on a Harbor that reports these adapters, or None."""
+    if registry_type in adapters:
+        return None
+    return "type=%r is not a registry type this Harbor supports; it reports: %s" % (
+        registry_type, ", ".join(sorted(adapters)))
+
+
 def registry_users(client, registry_id):
     """(replication policy names, proxy-cache project names) that use a registry."""
     policies = sorted(p["name"] for p in client.paginate("/replication/policies")
@@ -80,10 +88,9 @@ class RegistryResource(Resource):
     def find(self, client, params):
         self._client = client  # check_delete() reads the registry's users before anything is deleted
         if params.get("state") == "present" and params.get("type"):
-            adapters = client.get("/replication/adapters") or []
-            if params["type"] not in adapters:
-                raise ValidationError("type=%r is not a registry type this Harbor supports; it reports: %s"
-                                      % (params["type"], ", ".join(sorted(adapters))))
+            problem = unsupported_type(params["type"], client.get("/replication/adapters") or [])
+            if problem:
+                raise ValidationError(problem)
         return get_registry(client, params["name"])
 
     def view(self, client, current, desired):

@@ -75,6 +75,14 @@ def _sorted_targets(targets):
     return sorted(targets, key=lambda t: (t["address"], t["type"]))
 
 
+def unsupported_events(event_types, events):
+    """The declared event types that a Harbor listing ``events`` does not support, said, or None."""
+    unknown = [e for e in event_types or [] if e.strip() not in events]
+    if not unknown:
+        return None
+    return "%s not supported by this Harbor; it supports %s" % (", ".join(unknown), ", ".join(events))
+
+
 class WebhookResource(Resource):
     kind = "webhook"
 
@@ -132,11 +140,9 @@ class WebhookResource(Resource):
         if params.get("event_types") is None and params.get("targets") is None:
             return
         supported = client.get("/projects/%s/webhook/events" % self._project["project_id"]) or {}
-        events = supported.get("event_type") or []
-        unknown = [e for e in params.get("event_types") or [] if e.strip() not in events]
-        if unknown:
-            raise ValidationError("event_types: %s not supported by this Harbor; it supports %s"
-                                  % (", ".join(unknown), ", ".join(events)))
+        problem = unsupported_events(params.get("event_types"), supported.get("event_type") or [])
+        if problem:
+            raise ValidationError("event_types: " + problem)
         formats = dict((f.get("notify_type"), f.get("formats") or []) for f in supported.get("payload_formats") or [])
         for index, target in enumerate(self._targets or []):
             if target.get("payload_format") and target["payload_format"] not in formats.get(target["type"], []):
