@@ -20,6 +20,7 @@ Private to the collection (leading underscore): no compatibility promise to othe
 """
 
 import os
+import re
 import time
 import traceback
 from http.cookiejar import DefaultCookiePolicy
@@ -239,6 +240,7 @@ class HarborClient(object):
         self._mount(session, 4)
         self.session = session
         self.requests_sent = 0
+        self._registry_tokens = {}  # repository -> bearer token for /v2/
 
     def _mount(self, session, pool_size):
         adapter = HTTPAdapter(max_retries=self._retry, pool_connections=1, pool_maxsize=pool_size)
@@ -384,30 +386,77 @@ class HarborClient(object):
             pass
         self._basic_auth()
 
-    def request(self, method, path, params=None, json=None, headers=None):
-        """Send one request; return the response for 2xx, raise a typed HarborError otherwise."""
+    def request(self, method, path, params=None, json=None, headers=None, stream=False):
+        """Send one request; return the response for 2xx, raise a typed HarborError otherwise.
+
+        ``stream=True`` leaves the body unread (``response.iter_content``) for large answers such as blobs; the
+        caller closes the response."""
         self.ensure_session()
         display = path if path.startswith("/") else "/" + path
         if self._credentials and not self.logged_in and not is_robot(self._credentials[0]):
             response = self._retry_if_locked(
-                lambda: self._session_request(method, path, display, params, json, headers))
+                lambda: self._session_request(method, path, display, params, json, headers, stream))
         else:
-            response = self._session_request(method, path, display, params, json, headers)
+            response = self._session_request(method, path, display, params, json, headers, stream)
         if self.logged_in and (response.status_code == 401 or _csrf_refused(response)):
             # the session ended (Harbor restarted: its CSRF key and sessions are per start): log in again, once
+            response.close()
             self.session.cookies.clear()
             if self.login():
-                response = self._session_request(method, path, display, params, json, headers)
+                response = self._session_request(method, path, display, params, json, headers, stream)
         if response.status_code >= 400:
             message, code = harbor_message(response)
             raise error_for_status(response.status_code)(message, method, display, response.status_code, code)
         return response
 
-    def _session_request(self, method, path, display, params, json, headers):
+    def registry(self, method, repository, kind, reference, headers=None, stream=False):
+        """``/v2/<repository>/<kind>/<reference>`` the way a docker client asks, for 2xx; a typed HarborError otherwise.
+
+        Harbor's ``/v2/`` ignores the session cookie (a private repository answers 401 to a logged-in session), while
+        ``/service/token`` honours it: on a 401 with a ``Bearer`` challenge the client gets a token for the challenge's
+        scope with its session (no password check) or its basic credentials, keeps it for the repository and asks
+        again. Public repositories and basic auth need no token."""
+        self.ensure_session()
+        display = "/v2/%s/%s/%s" % (repository, kind, reference)
+        url = self.base_url + display
+        for attempt in (1, 2):
+            sent = dict(headers or {})
+            token = self._registry_tokens.get(repository)
+            if token:
+                sent["Authorization"] = "Bearer " + token
+            # a callable auth keeps the bearer header (the session's basic auth would replace it)
+            response = self._send(method, url, display, headers=sent, stream=stream,
+                                  auth=(lambda prepared: prepared) if token else None)
+            challenge = response.headers.get("WWW-Authenticate") or ""
+            if response.status_code != 401 or attempt == 2 or not challenge.lower().startswith("bearer "):
+                break
+            response.close()
+            self._registry_tokens[repository] = self._registry_token(challenge, repository)
+        if response.status_code >= 400:
+            message, code = harbor_message(response)
+            response.close()
+            raise error_for_status(response.status_code)(message, method, display, response.status_code, code)
+        return response
+
+    def _registry_token(self, challenge, repository):
+        """A bearer token from Harbor's own ``/service/token`` (never from another host a challenge names: the session
+        cookie and the credentials go to this Harbor only)."""
+        fields = dict(re.findall(r'(\w+)="([^"]*)"', challenge))
+        params = {"service": fields.get("service") or "harbor-registry",
+                  "scope": fields.get("scope") or "repository:%s:pull" % repository}
+        response = self._send("GET", self.base_url + "/service/token", "/service/token", params=params)
+        if response.status_code != 200:
+            message, code = harbor_message(response)
+            raise error_for_status(response.status_code)(message, "GET", "/service/token", response.status_code, code)
+        answer = self._json(response) or {}
+        return answer.get("token") or answer.get("access_token") or ""
+
+    def _session_request(self, method, path, display, params, json, headers, stream=False):
         if self.logged_in and method in WRITE_METHODS:
             headers = dict(headers or {})
             headers[CSRF_HEADER] = self._csrf_token or ""
-        return self._send(method, self.url_for(path), display, params=params, json=json, headers=headers)
+        return self._send(method, self.url_for(path), display, params=params, json=json, headers=headers,
+                          stream=stream)
 
     @staticmethod
     def _json(response):

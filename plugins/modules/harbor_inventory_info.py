@@ -39,6 +39,19 @@ options:
         with the digest the API lists. Costs one request per tag.
     type: bool
     default: false
+  verify_blobs:
+    description:
+      - For every artifact (tagged or not), read its manifest from the registry by digest (C(GET /v2/<repository>/manifests/<digest>),
+        following an index to every manifest it lists), check that the manifest hashes to its digest, and check
+        every config and layer blob it names.
+      - V(none) checks no blob. V(exists) sends C(HEAD /v2/<repository>/blobs/<digest>) for each blob. V(content)
+        downloads each blob, streamed in 1 MiB pieces (never whole in memory), and checks its sha256; this reads the
+        whole registry once.
+      - Each blob is checked once per repository. Layers with external C(urls) (foreign layers) are not stored by
+        Harbor and are skipped.
+    type: str
+    choices: [none, exists, content]
+    default: none
 notes:
   - Untagged artifacts are listed in RV(untagged) and are not part of RV(references).
 seealso:
@@ -117,7 +130,27 @@ unserved:
     - reference: library/app:v2@sha256:9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f
       status: 404
       served_digest: ""
+unserved_blobs:
+  description:
+    - Manifests and blobs the registry does not serve intact, each with C(reference) (C(repository@digest)), C(kind)
+      (C(manifest) or C(blob)), the HTTP C(status) and a C(problem) (C(missing) or C(digest mismatch)).
+  returned: when O(verify_blobs) is not V(none)
+  type: list
+  elements: dict
+  sample:
+    - reference: library/app@sha256:4c1a0b9e8f7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b
+      kind: blob
+      status: 404
+      problem: missing
+blob_count:
+  description: Number of distinct (repository, blob) pairs checked.
+  returned: when O(verify_blobs) is not V(none)
+  type: int
+  sample: 12
 """
+
+import hashlib
+import json
 
 from ansible_collections.harbor_ops.harbor.plugins.module_utils._client import (
     NAME_HEADER,
@@ -135,6 +168,7 @@ MANIFEST_TYPES = ", ".join([
     "application/vnd.docker.distribution.manifest.v2+json",
     "application/vnd.docker.distribution.manifest.list.v2+json",
 ])
+CHUNK = 1024 * 1024
 
 
 def _projects(client, params):
@@ -175,15 +209,89 @@ def unserved(client, inventory):
     found = []
     for repo in sorted(inventory):
         for tag, digest in sorted(inventory[repo].items()):
-            url = "%s/v2/%s/manifests/%s" % (client.base_url, repo, tag)
             try:
-                response = client.request("HEAD", url, headers={"Accept": MANIFEST_TYPES})
+                response = client.registry("HEAD", repo, "manifests", tag, headers={"Accept": MANIFEST_TYPES})
                 status, served = response.status_code, response.headers.get("Docker-Content-Digest") or ""
             except HarborError as exc:
                 status, served = exc.status, ""
             if served != digest:
                 found.append({"reference": "%s:%s@%s" % (repo, tag, digest), "status": status, "served_digest": served})
     return found
+
+
+class BlobCheck(object):
+    """Every manifest and blob that the registry (``/v2/``) serves for the listed artifacts, checked by digest."""
+
+    def __init__(self, client, content):
+        self.client = client
+        self.content = content
+        self.seen = set()
+        self.blobs = 0
+        self.problems = []
+
+    def _get(self, method, repository, kind, digest, headers=None, stream=False):
+        try:
+            return self.client.registry(method, repository, kind, digest, headers=headers, stream=stream), None
+        except HarborError as exc:
+            return None, exc.status
+
+    def _problem(self, repository, digest, kind, status, problem):
+        self.problems.append({"reference": "%s@%s" % (repository, digest), "kind": kind, "status": status,
+                              "problem": problem})
+
+    def manifest(self, repository, digest):
+        if (repository, digest) in self.seen:
+            return
+        self.seen.add((repository, digest))
+        response, status = self._get("GET", repository, "manifests", digest, {"Accept": MANIFEST_TYPES})
+        if response is None:
+            self._problem(repository, digest, "manifest", status, "missing")
+            return
+        body = response.content
+        if "sha256:" + hashlib.sha256(body).hexdigest() != digest:
+            self._problem(repository, digest, "manifest", response.status_code, "digest mismatch")
+            return
+        try:
+            document = json.loads(body)
+        except ValueError:
+            self._problem(repository, digest, "manifest", response.status_code, "not JSON")
+            return
+        for child in document.get("manifests") or []:
+            self.manifest(repository, child["digest"])
+        for blob in ([document["config"]] if document.get("config") else []) + (document.get("layers") or []):
+            if not blob.get("urls"):
+                self.blob(repository, blob["digest"])
+
+    def blob(self, repository, digest):
+        if (repository, digest) in self.seen:
+            return
+        self.seen.add((repository, digest))
+        self.blobs += 1
+        response, status = self._get("GET" if self.content else "HEAD", repository, "blobs", digest, stream=True)
+        if response is None:
+            self._problem(repository, digest, "blob", status, "missing")
+            return
+        if self.content:
+            hashed = hashlib.sha256()
+            with response:
+                for piece in response.iter_content(CHUNK):
+                    hashed.update(piece)
+            if "sha256:" + hashed.hexdigest() != digest:
+                self._problem(repository, digest, "blob", response.status_code, "digest mismatch")
+        else:
+            response.close()
+
+
+def unserved_blobs(client, inventory, untagged, content):
+    """(problems, blob count) for every artifact of the inventory, tagged or untagged."""
+    check = BlobCheck(client, content)
+    for repository in sorted(inventory):
+        for digest in sorted(set(inventory[repository].values())):
+            check.manifest(repository, digest)
+    for reference in untagged:
+        repository, digest = reference.rsplit("@", 1)
+        check.manifest(repository, digest)
+    return check.problems, check.blobs
 
 
 def gather(module):
@@ -196,6 +304,9 @@ def gather(module):
               "repository_count": repository_count, "tag_count": len(refs)}
     if params["verify_manifests"]:
         result["unserved"] = unserved(client, inventory)
+    if params["verify_blobs"] != "none":
+        result["unserved_blobs"], result["blob_count"] = unserved_blobs(
+            client, inventory, untagged, params["verify_blobs"] == "content")
     return result
 
 
@@ -204,6 +315,7 @@ def main():
         projects=dict(type="list", elements="str"),
         include_proxy_cache=dict(type="bool", default=False),
         verify_manifests=dict(type="bool", default=False),
+        verify_blobs=dict(type="str", choices=["none", "exists", "content"], default="none"),
     ))
     module.run(gather)
 

@@ -220,3 +220,27 @@ def test_the_sid_handed_to_a_refused_caller_is_no_session(harbor_emulator):
     assert "sid" in session.cookies
     session.auth = None
     assert session.get(harbor_emulator.url + "/api/v2.0/users/current").status_code == 401
+
+
+def test_v2_ignores_the_session_and_service_token_honours_it(harbor_emulator, api, tmp_path):
+    """Real v2.15.2: /v2/ answers a logged-in session's cookie with 401 and a Bearer challenge naming the scope, and
+    /service/token hands that session a token with the user's access, without a password check."""
+    from tests import oci_images
+    api.create_project("private-v2", metadata={"public": "false"})
+    layout = str(tmp_path / "layout")
+    oci_images.build_layout(layout, "v1", layers=1, layer_size=1024)
+    oci_images.push(layout, "v1", harbor_emulator, "private-v2/app")
+    harbor_emulator.reset_auth_report()
+    client = _client(harbor_emulator)
+    client.ensure_session()
+    refused = client.session.head(harbor_emulator.url + "/v2/private-v2/app/manifests/v1")
+    assert refused.status_code == 401
+    assert refused.headers["WWW-Authenticate"] == (
+        'Bearer realm="%s/service/token",service="harbor-registry",scope="repository:private-v2/app:pull"'
+        % harbor_emulator.url)
+    response = client.registry("HEAD", "private-v2/app", "manifests", "v1", headers={"Accept": oci_images.OCI_MANIFEST})
+    assert response.status_code == 200 and response.headers["Docker-Content-Digest"].startswith("sha256:")
+    client.registry("HEAD", "private-v2/app", "manifests", "v1", headers={"Accept": oci_images.OCI_MANIFEST})
+    client.close()
+    report = harbor_emulator.auth_report()
+    assert report["password_verifications"] == 1 and report["logins"] == 1  # the login only; the token is kept

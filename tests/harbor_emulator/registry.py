@@ -60,11 +60,13 @@ def registry_access_allowed(state, caller, project, action):
     return auth.can(state, caller, project, REGISTRY_ACTIONS[action])
 
 
-def _error(status, code, message, server, headers=None):
+def _error(status, code, message, server, headers=None, scope=None):
     body = json.dumps({'errors': [{'code': code, 'message': message, 'detail': None}]}).encode()
     headers = dict(headers or {})
     if status == 401:
-        headers['WWW-Authenticate'] = 'Bearer realm="%s/service/token",service="%s"' % (server.url, SERVICE)
+        # Harbor names the scope the request needs (src/server/middleware/v2auth/auth.go)
+        headers['WWW-Authenticate'] = 'Bearer realm="%s/service/token",service="%s"%s' % (
+            server.url, SERVICE, ',scope="%s"' % scope if scope else '')
     headers['Docker-Distribution-Api-Version'] = 'registry/2.0'
     return Response(status, body, headers=headers)
 
@@ -76,9 +78,12 @@ def _caller(server, headers):
     return auth.authenticate(server.state, authorization, server.password_checks)  # takes the lock itself
 
 
-def handle_token(server, query, headers):
-    """GET /service/token: a bearer token for the caller (anonymous callers get one too, as in Harbor)."""
-    caller = _caller(server, headers)
+def handle_token(server, query, headers, session_caller=None):
+    """GET /service/token: a bearer token for the caller (anonymous callers get one too, as in Harbor).
+
+    Unlike /v2/, /service/token honours a logged-in session's cookie (``session_caller``): real v2.15.2 answers a
+    session with a token carrying the user's access, without a password check."""
+    caller = session_caller or _caller(server, headers)
     if (headers.get('Authorization') or '').lower().startswith('basic ') and not caller.authenticated:
         return _error(401, 'UNAUTHORIZED', 'invalid credentials', server)
     token = server.tokens.issue(caller)
@@ -125,7 +130,8 @@ def handle_v2(server, method, path, query, headers, body):
         upstream = dict(upstream) if upstream else None
     if not allowed:
         if not caller.authenticated:
-            return _error(401, 'UNAUTHORIZED', 'unauthorized to access repository: %s, action: %s' % (name, action), server)
+            return _error(401, 'UNAUTHORIZED', 'unauthorized to access repository: %s, action: %s' % (name, action), server,
+                          scope='repository:%s:%s' % (name, action))
         if project is None and caller.sysadmin:
             return _error(404, 'NAME_UNKNOWN', 'project %s not found' % name.split('/')[0], server)
         return _error(403, 'DENIED', 'requested access to the resource is denied', server)

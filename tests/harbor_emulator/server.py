@@ -275,7 +275,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif v2:
             response = registry.handle_v2(self.server, self.command, path, query, self.headers, body)
         elif path == '/service/token':
-            response = registry.handle_token(self.server, query, self.headers)
+            session = self.server.sessions.get(_cookies(self.headers).get('sid'))
+            response = registry.handle_token(self.server, query, self.headers,
+                                             request_caller(self.server, self.headers) if session else None)
         else:
             response = handle_api(self.server, self.command, path, query, self.headers, body)
         if self.command in WRITE_METHODS and (not v2 or '/manifests/' in path):

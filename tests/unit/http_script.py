@@ -91,6 +91,7 @@ class ScriptedHTTP(BaseAdapter):
             response.headers.setdefault("Content-Type", "application/json")
         else:
             response._content = b""
+        response._content_consumed = True  # the body is all there: iter_content and close work as on a real answer
         response.url = request.url
         response.request = request
         response.reason = "scripted"

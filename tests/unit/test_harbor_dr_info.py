@@ -107,3 +107,63 @@ def test_harbor_timestamps():
     assert parse_time("") is None and parse_time("yesterday") is None
     now = datetime.datetime(2026, 11, 23, 10, 14, 2, 118000, tzinfo=utc)
     assert age_seconds("2026-11-23T10:13:02.118Z", now) == 60.0
+
+
+def _doc(document):
+    """A manifest's bytes and digest."""
+    import hashlib
+    import json
+    raw = json.dumps(document, sort_keys=True)
+    return raw, "sha256:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _blob(text):
+    import hashlib
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_verify_blobs_content_walks_indexes_and_streams_every_blob_once(run_module):
+    config, layer, bad = "config-bytes", "layer-bytes", "bad-layer"
+    image_raw, image = _doc({"config": {"digest": _blob(config)}, "layers": [
+        {"digest": _blob(layer)}, {"digest": _blob(bad)}, {"digest": D3, "urls": ["https://foreign.example.com/l"]}]})
+    index_raw, index = _doc({"manifests": [{"digest": image}]})
+    other_raw, other = _doc({"config": {"digest": _blob(config)}, "layers": [{"digest": D2}]})
+    calls = [
+        Call("GET", BASE + "/projects/library", answer={"name": "library"}),
+        Call("GET", BASE + "/projects/library/repositories", answer=[{"name": "library/app"}]),
+        artifacts("/projects/library/repositories/app/artifacts", [
+            {"digest": index, "tags": [{"name": "v1"}, {"name": "latest"}]}, {"digest": other}]),
+        Call("GET", "/v2/library/app/manifests/" + index, raw=index_raw),
+        Call("GET", "/v2/library/app/manifests/" + image, raw=image_raw),
+        Call("GET", "/v2/library/app/blobs/" + _blob(config), raw=config),
+        Call("GET", "/v2/library/app/blobs/" + _blob(layer), raw=layer),
+        Call("GET", "/v2/library/app/blobs/" + _blob(bad), raw="tampered"),
+        # the untagged artifact: its config is the same blob, checked once; its layer is gone
+        Call("GET", "/v2/library/app/manifests/" + other, raw=other_raw),
+        Call("GET", "/v2/library/app/blobs/" + D2, status=404),
+    ]
+    result, dummy = run_module(inventory_main, {"projects": ["library"], "verify_blobs": "content"}, calls)
+    assert result["blob_count"] == 4
+    assert result["unserved_blobs"] == [
+        {"reference": "library/app@" + _blob(bad), "kind": "blob", "status": 200, "problem": "digest mismatch"},
+        {"reference": "library/app@" + D2, "kind": "blob", "status": 404, "problem": "missing"},
+    ]
+
+
+def test_verify_blobs_exists_sends_head_and_checks_manifest_digests(run_module):
+    image_raw, image = _doc({"config": {"digest": D1}, "layers": [{"digest": D2}]})
+    calls = [
+        Call("GET", BASE + "/projects/library", answer={"name": "library"}),
+        Call("GET", BASE + "/projects/library/repositories", answer=[{"name": "library/app"}]),
+        artifacts("/projects/library/repositories/app/artifacts", [
+            {"digest": image, "tags": [{"name": "v1"}]}, {"digest": D3, "tags": [{"name": "v2"}]}]),
+        Call("GET", "/v2/library/app/manifests/" + image, raw=image_raw),
+        Call("HEAD", "/v2/library/app/blobs/" + D1),
+        Call("HEAD", "/v2/library/app/blobs/" + D2),
+        # the registry answers another manifest for D3
+        Call("GET", "/v2/library/app/manifests/" + D3, raw=image_raw),
+    ]
+    result, dummy = run_module(inventory_main, {"projects": ["library"], "verify_blobs": "exists"}, calls, ordered=False)
+    assert result["blob_count"] == 2
+    assert result["unserved_blobs"] == [
+        {"reference": "library/app@" + D3, "kind": "manifest", "status": 200, "problem": "digest mismatch"}]
