@@ -7,17 +7,18 @@
 Builds a distribution filesystem store (`docker/registry/v2/blobs/sha256/xx/<digest>/data` plus one
 repository's layer links) of N random, incompressible blobs, then reports, never asserts:
 
-- full backup: the role's own commands (`restic backup --compression auto` into a new repository, then
-  `harbor_backup_tool.py manifest`, which lists every registry file) against `tar -cf` of the same directory
-  on the same disk;
+- full backup: the role's own commands (`restic backup --compression auto --pack-size 64` of the registry into a
+  new repository, `harbor_backup_tool.py manifest`, which lists every registry file, and `restic backup` of the
+  set's own files, which the role then removes) against `tar -cf` of the same directory on the same disk;
 - a second backup after adding 1% new blobs: time and the bytes restic added;
-- restore with verification: `harbor_backup_tool.py verify` (restic restore into a staging directory, every
-  file's size and sha256 checked against the manifest) against `sha256sum` of the same files.
+- restore with verification: `harbor_backup_tool.py open` (the set out of the repository) and `verify` (restic
+  restore of the registry into a staging directory, every file's size and sha256 checked against the manifest)
+  against `sha256sum` of the same files.
 
 The database dump and the API inventory are left out (they do not grow with the store); a set around them is
 made up so that `verify` runs as the role runs it.
 
-    python benchmarks/backup.py [--blobs 5000] [--mb 2048] [--dir /work/tmp-bench] [--out benchmarks/results/backup.json]
+    python benchmarks/backup.py [--blobs 5000] [--mb 2048] [--compression auto] [--pack-size 64] [--dir DIR] [--out FILE]
 """
 
 import argparse
@@ -60,34 +61,47 @@ def du(path):
     return int(subprocess.run(["du", "-sb", path], capture_output=True, text=True, check=True).stdout.split()[0])
 
 
-def backup(work, store, repo, password, name, meta):
+def summary_of(out):
+    return [json.loads(line) for line in out.splitlines() if '"summary"' in line][-1]
+
+
+def backup(work, store, repo, password, name, meta, args):
     restic = ["restic", "--repo", repo, "--password-file", password, "--no-cache"]
-    seconds, out = timed(restic + ["backup", "--json", "--quiet", "--compression", "auto", "--tag", "harbor-backup",
+    started = time.monotonic()
+    timed(restic + ["unlock"])
+    seconds, out = timed(restic + ["backup", "--json", "--quiet", "--compression", args.compression,
+                                   "--pack-size", str(args.pack_size), "--tag", "harbor-backup", "--tag", "registry",
                                    "--tag", "set-" + name, "--exclude", "_uploads", store])
-    summary = [json.loads(line) for line in out.splitlines() if '"summary"' in line][-1]
-    snapshot = json.loads(timed(restic + ["snapshots", "--json", "--tag", "set-" + name])[1])[-1]["id"]
-    set_dir = os.path.join(work, "backups", "sets", name)
+    summary = summary_of(out)
+    set_dir = os.path.join(work, "backups", ".staging", name)
     os.makedirs(os.path.join(set_dir, "database"))
     os.makedirs(os.path.join(set_dir, "secret", "keys"))
     with open(os.path.join(set_dir, "database", "registry.sql"), "w") as handle:
         handle.write("-- made up\n-- PostgreSQL database dump complete\n")
     with open(os.path.join(set_dir, "secret", "keys", "secretkey"), "w") as handle:
         handle.write("0123456789abcdef")
-    meta = dict(meta, set=name, restic={"repository": repo, "snapshot_id": snapshot, "registry_root": store})
+    meta = dict(meta, set=name, restic={"repository": repo, "snapshot_id": summary["snapshot_id"], "registry_root": store})
     meta_path = os.path.join(work, "meta.json")
     with open(meta_path, "w") as handle:
         json.dump(meta, handle)
     manifest_seconds, _out = timed([sys.executable, TOOL, "manifest", "--set-dir", set_dir, "--meta", meta_path,
                                     "--registry-root", store])
-    return {"restic_seconds": round(seconds, 2), "manifest_seconds": round(manifest_seconds, 2),
-            "total_seconds": round(seconds + manifest_seconds, 2), "data_added_bytes": summary["data_added"],
-            "files_new": summary["files_new"], "files_unmodified": summary["files_unmodified"]}, set_dir
+    set_seconds, _out = timed(restic + ["backup", "--json", "--quiet", "--tag", "harbor-backup", "--tag", "set",
+                                        "--tag", "set-" + name, set_dir])
+    shutil.rmtree(os.path.join(work, "backups", ".staging"))
+    total = time.monotonic() - started
+    return {"restic_registry_seconds": round(seconds, 2), "manifest_seconds": round(manifest_seconds, 2),
+            "restic_set_seconds": round(set_seconds, 2), "total_seconds": round(total, 2),
+            "data_added_bytes": summary["data_added"], "files_new": summary["files_new"],
+            "files_unmodified": summary["files_unmodified"]}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--blobs", type=int, default=5000)
     parser.add_argument("--mb", type=int, default=2048)
+    parser.add_argument("--compression", default="auto", choices=["auto", "max", "off"])
+    parser.add_argument("--pack-size", type=int, default=64, help="MiB, restic --pack-size (the role's default)")
     parser.add_argument("--dir", default=None, help="work directory (default: a temporary one on the same disk as /work)")
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "backup.json"))
     args = parser.parse_args()
@@ -115,21 +129,30 @@ def main():
         os.unlink(os.path.join(work, "store.tar"))
 
         os.sync()
-        result["full_backup"], first_set = backup(work, store, repo, password, "20260101T000000Z", meta)
+        result.update(compression=args.compression, pack_size_mib=args.pack_size)
+        result["full_backup"] = backup(work, store, repo, password, "20260101T000000Z", meta, args)
         result["repository_bytes_after_full"] = du(repo)
 
         extra = max(1, args.blobs // 100)
         write_blobs(store, extra, size, "extra")
         os.sync()
-        result["second_backup_1pct"], second_set = backup(work, store, repo, password, "20260101T000100Z", meta)
+        result["second_backup_1pct"] = backup(work, store, repo, password, "20260101T000100Z", meta, args)
         result["second_backup_1pct"]["new_blobs"] = extra
         result["repository_bytes_after_second"] = du(repo)
-        del first_set
+        result["full_backup"]["tar_ratio"] = round(result["tar"]["seconds"] / result["full_backup"]["total_seconds"], 3)
+        result["second_backup_1pct"]["of_full"] = round(
+            result["second_backup_1pct"]["total_seconds"] / result["full_backup"]["total_seconds"], 3)
 
         staging = os.path.join(work, "staging")
         os.sync()
-        verify_seconds, out = timed([sys.executable, TOOL, "verify", "--set-dir", second_set, "--staging", staging,
-                                     "--target-version", "2.15.2", "--repo", repo, "--password-file", password])
+        restic_args = ["--repo", repo, "--password-file", password]
+        started = time.monotonic()
+        _seconds, opened = timed([sys.executable, TOOL, "open", "--set", "latest", "--backup-dir",
+                                  os.path.join(work, "backups"), "--staging", staging + "-set"] + restic_args)
+        _seconds, out = timed([sys.executable, TOOL, "verify", "--set-dir", json.loads(opened)["set_dir"],
+                               "--staging", staging, "--target-version", "2.15.2"] + restic_args)
+        verify_seconds = time.monotonic() - started
+        shutil.rmtree(staging + "-set")
         result["restore_with_verification"] = {"seconds": round(verify_seconds, 2),
                                                "registry_files_checked": json.loads(out)["registry_files"]}
         shutil.rmtree(staging)

@@ -36,7 +36,7 @@ DB_NAME = "harbor_br"
 BACKUP_PLAYBOOK = os.path.join(REPO_ROOT, "playbooks", "backup.yml")
 RESTORE_PLAYBOOK = os.path.join(REPO_ROOT, "playbooks", "restore.yml")
 EMULATOR_CLI = os.path.join(REPO_ROOT, "tests", "harbor_emulator")
-SET_NAME = "[0-9]" * 8 + "T" + "[0-9]" * 6 + "Z"
+TOOL = os.path.join(REPO_ROOT, "roles", "harbor_backup", "files", "harbor_backup_tool.py")
 
 
 def _free_port():
@@ -136,12 +136,39 @@ class Site(object):
         return sorted((os.path.relpath(p, root), os.path.getsize(p))
                       for p in glob.glob(os.path.join(root, "**"), recursive=True) if os.path.isfile(p))
 
-    def sets(self):
-        return sorted(os.path.basename(p) for p in glob.glob(os.path.join(self.backups, "sets", SET_NAME)))
+    def tool(self, *args, backups=None):
+        backups = backups or self.backups
+        proc = subprocess.run([sys.executable, TOOL] + list(args) + [
+            "--repo", os.path.join(backups, "restic"), "--password-file", os.path.join(backups, "restic-password")],
+            capture_output=True, text=True, check=False)
+        return proc.returncode, json.loads(proc.stdout)
 
-    def manifest(self, name):
-        with open(os.path.join(self.backups, "sets", name, "manifest.json")) as handle:
-            return json.load(handle)
+    def sets(self, backups=None):
+        """The finished sets, as the restore finds them: set snapshots in the restic repository."""
+        returncode, answer = self.tool("sets", "--backup-dir", backups or self.backups, backups=backups)
+        assert returncode == 0, answer
+        return [found["name"] for found in answer["sets"]]
+
+    def manifest(self, name, backups=None):
+        """The manifest of a set, read out of the repository (its files exist nowhere else)."""
+        staging = os.path.join(self.base, "manifest-staging")
+        returncode, answer = self.tool("open", "--set", name, "--backup-dir", backups or self.backups,
+                                       "--staging", staging, backups=backups)
+        assert returncode == 0, answer
+        try:
+            with open(os.path.join(answer["set_dir"], "manifest.json")) as handle:
+                return json.load(handle)
+        finally:
+            shutil.rmtree(staging)
+
+    def restic(self, *args, backups=None):
+        """restic's --json answer: one document, or a list of them when it prints one per line; None for none."""
+        backups = backups or self.backups
+        out = subprocess.run(
+            ["restic", "--repo", os.path.join(backups, "restic"), "--password-file", os.path.join(backups, "restic-password"),
+             "--no-cache"] + list(args) + ["--json"], capture_output=True, text=True, check=True).stdout.strip()
+        lines = out.splitlines()
+        return json.loads(out) if len(lines) == 1 else [json.loads(line) for line in lines] or None
 
     def backup_vars(self, **extra):
         data = {"harbor_backup_hosts": "localhost", "harbor_backup_become": False, "harbor_backup_url": self.url,
@@ -214,14 +241,42 @@ def site(postgres_server, remote, tmp_path_factory):
         site.service(site.stop_command)
 
 
+def _files_holding(directory, secrets):
+    """Every file under directory (recursively) whose bytes contain one of the secrets."""
+    found = []
+    for root, _dirs, names in os.walk(directory):
+        for name in names:
+            path = os.path.join(root, name)
+            if os.path.isfile(path) and not os.path.islink(path):
+                with open(path, "rb") as handle:
+                    data = handle.read()
+                found.extend("%s holds %s" % (path, label) for label, secret in secrets.items() if secret in data)
+    return found
+
+
+def _secrets(site):
+    with open(os.path.join(site.data, "secret", "keys", "secretkey"), "rb") as handle:
+        secret_key = handle.read()
+    with open(os.path.join(site.install, "certs", "harbor.key"), "rb") as handle:
+        tls_key = handle.read()
+    return {"the admin password": ADMIN_PASSWORD.encode(), "the database password": site.postgres.password.encode(),
+            "the secret key": secret_key, "the TLS private key": tls_key}
+
+
 def test_backup_writes_a_complete_verifiable_set(site):
     before = site.answers()
     run = site.play(BACKUP_PLAYBOOK, site.backup_vars(), args=["-vvv"])
     assert run.succeeded, run.output[-20000:]
     _assert_no_secret(run, site)
     assert len(site.sets()) == 1
-    assert glob.glob(os.path.join(site.backups, "sets", ".partial-*")) == []
+    # the set is in the encrypted repository and nowhere else: no file under the backup directory holds a secret
+    assert sorted(os.listdir(site.backups)) == ["README-KEY.txt", "restic", "restic-password"]
+    assert _files_holding(site.backups, _secrets(site)) == []
+    # (the check itself finds them: the data volume holds the key, harbor.yml the passwords)
+    assert _files_holding(os.path.join(site.data, "secret", "keys"), _secrets(site))
+    assert _files_holding(site.install, _secrets(site))
     manifest = site.manifest(site.sets()[0])
+    assert manifest["format"] == 2 and manifest["set"] == site.sets()[0]
     assert manifest["harbor_version"].startswith("v2.15.2")
     assert manifest["schema_version"] == 180
     assert manifest["storage_type"] == "filesystem"
@@ -231,8 +286,7 @@ def test_backup_writes_a_complete_verifiable_set(site):
                  "secret/registry/root.crt", "config/harbor.yml",
                  "config/files" + os.path.join(site.install, "certs", "harbor.crt")):
         assert path in files, path
-    with open(os.path.join(site.data, "secret", "keys", "secretkey"), "rb") as handle:
-        assert files["secret/keys/secretkey"]["sha256"] == hashlib.sha256(handle.read()).hexdigest()
+    assert files["secret/keys/secretkey"]["sha256"] == hashlib.sha256(_secrets(site)["the secret key"]).hexdigest()
     # every registry file, blobs with the sha256 of their content-addressed path (which is their content's)
     assert sorted((e["path"], e["size"]) for e in manifest["registry_files"]) == site.registry_files()
     blobs = [e for e in manifest["registry_files"] if e.get("from_path")]
@@ -240,10 +294,18 @@ def test_backup_writes_a_complete_verifiable_set(site):
     for entry in blobs:
         with open(os.path.join(site.data, "registry", entry["path"]), "rb") as handle:
             assert hashlib.sha256(handle.read()).hexdigest() == entry["sha256"]
-    inventory = {r["name"]: r for r in manifest["inventory"]["repositories"]}
-    assert sorted(inventory) == ["demo/team/tool", "library/app"]
-    assert {t: a["digest"] for a in inventory["library/app"]["artifacts"] for t in a["tags"]} == before["tags"]["library/app"]
-    assert manifest["restic"]["snapshot_id"] and manifest["read_only_before"] is False
+    assert sorted(manifest["inventory"]["projects"]) == ["demo", "library"]
+    assert {r.split("@")[0] for r in manifest["inventory"]["references"]} == {
+        "library/app:v1", "library/app:v2", "demo/team/tool:1.0"}
+    for reference in manifest["inventory"]["references"]:
+        name, digest = reference.split("@")
+        repository, tag = name.rsplit(":", 1)
+        assert before["tags"][repository][tag] == digest
+    # two snapshots per set, tagged with its name: the set's files and the registry storage
+    snapshots = site.restic("snapshots", "--tag", "set-" + manifest["set"])
+    assert sorted(tag for snap in snapshots for tag in snap["tags"] if tag in ("set", "registry")) == ["registry", "set"]
+    registry = [snap for snap in snapshots if "registry" in snap["tags"]][0]
+    assert registry["id"].startswith(manifest["restic"]["snapshot_id"]) and manifest["read_only_before"] is False
     # restic holds what the manifest lists; the key it generated is noted loudly, mode 0600
     assert os.stat(os.path.join(site.backups, "restic-password")).st_mode & 0o777 == 0o600
     assert "THE RESTIC KEY" in open(os.path.join(site.backups, "README-KEY.txt")).read()
@@ -266,38 +328,42 @@ def test_a_killed_backup_leaves_no_set_that_passes_verification(site):
     os.close(fd)
     try:
         deadline = time.monotonic() + 300
-        while not glob.glob(os.path.join(site.backups, "sets", ".partial-*", "database", "*.sql")):
+        while not glob.glob(os.path.join(site.backups, ".staging", "*", "database", "*.sql")):
             assert proc.poll() is None and time.monotonic() < deadline, "the backup ended before it could be killed"
             time.sleep(0.05)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-    partial = glob.glob(os.path.join(site.backups, "sets", ".partial-*"))
+    partial = glob.glob(os.path.join(site.backups, ".staging", "*"))
     assert len(partial) == 1 and site.sets() == sets
     assert site.read_only() is True  # nothing can switch back a SIGKILLed run; the next backup does (below)
     with pytest.raises(RuntimeError, match="read only mode"):
         oci_images.push(layout, "v3", emulator, "library/app", dest_tag="v3-frozen")
-    # the restore's verification refuses it, naming it
-    proc = subprocess.run([sys.executable, os.path.join(REPO_ROOT, "roles", "harbor_backup", "files", "harbor_backup_tool.py"),
-                           "verify", "--set-dir", partial[0], "--staging", os.path.join(site.base, "staging"),
-                           "--repo", os.path.join(site.backups, "restic"),
-                           "--password-file", os.path.join(site.backups, "restic-password")],
-                          capture_output=True, text=True, check=False)
-    assert proc.returncode == 1 and "is not a finished backup set" in json.loads(proc.stdout)["msg"]
+    # the restore refuses the staging directory, even named by its path
+    returncode, answer = site.tool("open", "--set", partial[0], "--backup-dir", site.backups,
+                                   "--staging", os.path.join(site.base, "staging"))
+    assert returncode == 1 and "nothing was restored" in answer["msg"], answer
+    # and a staging directory that got as far as its manifest is refused too
+    meta = os.path.join(partial[0], "manifest.json")
+    with open(meta, "w") as handle:
+        json.dump({"format": 2, "set": os.path.basename(partial[0])}, handle)
+    returncode, answer = site.tool("open", "--set", partial[0], "--backup-dir", site.backups,
+                                   "--staging", os.path.join(site.base, "staging"))
+    assert returncode == 1 and "did not finish" in answer["msg"], answer
 
 
 def test_a_second_backup_after_a_small_change_adds_little(site):
     time.sleep(1.1)  # set names have a one-second resolution
     run = site.play(BACKUP_PLAYBOOK, site.backup_vars())
     assert run.succeeded, run.output[-20000:]
-    # it removed the killed run's partial set and put back the read-only state from before that run
-    assert glob.glob(os.path.join(site.backups, "sets", ".partial-*")) == []
+    # it removed the killed run's staging directory and put back the read-only state from before that run
+    assert not os.path.exists(os.path.join(site.backups, ".staging"))
     assert site.read_only() is False
     first, second = (site.manifest(name) for name in site.sets())
     added = [m["restic"]["summary"]["data_added"] for m in (first, second)]
     assert added[1] < added[0] / 10, added
     assert second["restic"]["summary"]["files_unmodified"] > 0
-    assert "v3" in {t for r in second["inventory"]["repositories"] for a in r["artifacts"] for t in a["tags"]}
+    assert any(reference.startswith("library/app:v3@") for reference in second["inventory"]["references"])
 
 
 def test_check_mode_describes_and_changes_nothing(site):
@@ -307,7 +373,7 @@ def test_check_mode_describes_and_changes_nothing(site):
     assert "snapshot %s/registry into the restic repository" % site.data in run.stdout
     assert "Would remove sets ['%s']" % sets[0] in run.stdout
     assert site.sets() == sets
-    assert glob.glob(os.path.join(site.backups, "sets", ".partial-*")) == []
+    assert not os.path.exists(os.path.join(site.backups, ".staging"))
     assert site.read_only() is False
 
 
@@ -319,7 +385,7 @@ def test_read_only_is_switched_back_after_a_failed_backup(site):
     assert site.read_only() is False
     assert not os.path.exists(os.path.join(site.backups, "read-only-before"))
     assert site.sets() == sets
-    assert glob.glob(os.path.join(site.backups, "sets", ".partial-*")) == []
+    assert not os.path.exists(os.path.join(site.backups, ".staging"))
 
 
 def _vars_file(directory, variables):
@@ -337,23 +403,40 @@ CORRUPTIONS = {
 }
 
 
-def _corrupt(case, backups, newest):
-    set_dir = os.path.join(backups, "sets", newest)
+def _rewrite_set(site, backups, name, change):
+    """Replace the set snapshot of ``name`` in the repository under ``backups`` with one of a changed copy of its
+    files: a set that restic decrypts fine but whose content is not what its manifest says."""
+    staging = os.path.join(site.base, "rewrite-staging")
+    returncode, answer = site.tool("open", "--set", name, "--backup-dir", backups, "--staging", staging, backups=backups)
+    assert returncode == 0, answer
+    change(answer["set_dir"])
+    site.restic("forget", answer["snapshot"], backups=backups)
+    site.restic("backup", "--tag", "harbor-backup", "--tag", "set", "--tag", "set-" + name, answer["set_dir"],
+                backups=backups)
+    shutil.rmtree(staging)
+
+
+def _truncate_dump(set_dir):
+    dump = os.path.join(set_dir, "database", "%s.sql" % DB_NAME)
+    with open(dump, "r+b") as handle:
+        handle.truncate(os.path.getsize(dump) // 2)
+
+
+def _corrupt(site, case, backups, newest):
     if case == "flipped_blob_byte":
-        # restic keeps file contents in data packs: flip one byte in the middle of every large one
+        # restic keeps file contents in data packs: flip one byte in the middle of every pack large enough to hold
+        # registry layers (the set's own files, compressed, fit in far smaller packs)
         for pack in glob.glob(os.path.join(backups, "restic", "data", "*", "*")):
-            if os.path.getsize(pack) > 64 * 1024:
+            if os.path.getsize(pack) > 256 * 1024:
                 with open(pack, "r+b") as handle:
                     handle.seek(os.path.getsize(pack) // 2)
                     byte = handle.read(1)
                     handle.seek(-1, 1)
                     handle.write(bytes([byte[0] ^ 0x01]))
     elif case == "truncated_dump":
-        dump = os.path.join(set_dir, "database", "%s.sql" % DB_NAME)
-        with open(dump, "r+b") as handle:
-            handle.truncate(os.path.getsize(dump) // 2)
+        _rewrite_set(site, backups, newest, _truncate_dump)
     elif case == "missing_secret_key":
-        os.unlink(os.path.join(set_dir, "secret", "keys", "secretkey"))
+        _rewrite_set(site, backups, newest, lambda set_dir: os.unlink(os.path.join(set_dir, "secret", "keys", "secretkey")))
 
 
 def test_a_corrupted_set_is_refused_before_anything_is_touched(site):
@@ -365,7 +448,7 @@ def test_a_corrupted_set_is_refused_before_anything_is_touched(site):
     for case in CORRUPTIONS:
         copy = os.path.join(site.base, "corrupt-" + case)
         shutil.copytree(site.backups, copy, symlinks=True)
-        _corrupt(case, copy, newest)
+        _corrupt(site, case, copy, newest)
         role_vars = site.restore_vars(harbor_restore_backup_dir=copy, harbor_restore_restic_repository=copy + "/restic",
                                       harbor_restore_stop_commands=["touch " + marker],
                                       harbor_restore_target_version="2.14.0" if case == "newer_harbor" else "v2.15.2")
@@ -402,12 +485,22 @@ def test_restore_after_destroying_everything_brings_it_all_back(site):
         shutil.rmtree(os.path.join(site.data, name))
     os.unlink(os.path.join(site.install, "harbor.yml"))
     os.unlink(os.path.join(site.install, "certs", "harbor.key"))
-    # Harbor is down: its version cannot be asked, so it is given
-    run = site.play(RESTORE_PLAYBOOK, site.restore_vars(harbor_restore_target_version="2.15.2",
-                                                        harbor_restore_stop_commands=["true"]), args=["-vvv"])
+    # an off-site copy: only the restic repository and its key; the backup directory itself is gone meanwhile
+    offsite = os.path.join(site.base, "offsite")
+    shutil.copytree(os.path.join(site.backups, "restic"), os.path.join(offsite, "restic"))
+    shutil.copy(os.path.join(site.backups, "restic-password"), os.path.join(offsite, "restic-password"))
+    os.rename(site.backups, site.backups + ".away")
+    try:
+        # Harbor is down: its version cannot be asked, so it is given
+        run = site.play(RESTORE_PLAYBOOK, site.restore_vars(harbor_restore_target_version="2.15.2",
+                                                            harbor_restore_stop_commands=["true"],
+                                                            harbor_restore_backup_dir=offsite), args=["-vvv"])
+    finally:
+        os.rename(site.backups + ".away", site.backups)
     assert run.succeeded, run.output[-20000:]
     _assert_no_secret(run, site)
-    assert "Restored %s/sets/%s" % (site.backups, newest) in run.stdout
+    assert "Restored set %s;" % newest in run.stdout
+    assert sorted(os.listdir(offsite)) == ["restic", "restic-password"]  # the staging directory is gone
     assert site.answers() == before
     assert site.registry_files() == files
     with open(os.path.join(site.install, "harbor.yml")) as handle:
@@ -421,15 +514,15 @@ def test_restore_after_destroying_everything_brings_it_all_back(site):
     manifest = site.manifest(newest)
     session = _session()
     checked = 0
-    for repo in manifest["inventory"]["repositories"]:
-        for artifact in repo["artifacts"]:
-            body = session.get("%s/v2/%s/manifests/%s" % (site.url, repo["name"], artifact["digest"]), timeout=30,
-                               headers={"Accept": oci_images.OCI_MANIFEST})
-            assert "sha256:" + hashlib.sha256(body.content).hexdigest() == artifact["digest"]
-            for blob in [body.json()["config"]] + body.json()["layers"]:
-                data = session.get("%s/v2/%s/blobs/%s" % (site.url, repo["name"], blob["digest"]), timeout=30).content
-                assert "sha256:" + hashlib.sha256(data).hexdigest() == blob["digest"]
-                checked += 1
+    for reference in manifest["inventory"]["references"]:
+        repository, digest = reference.split(":", 1)[0], reference.rsplit("@", 1)[1]
+        body = session.get("%s/v2/%s/manifests/%s" % (site.url, repository, digest), timeout=30,
+                           headers={"Accept": oci_images.OCI_MANIFEST})
+        assert "sha256:" + hashlib.sha256(body.content).hexdigest() == digest
+        for blob in [body.json()["config"]] + body.json()["layers"]:
+            data = session.get("%s/v2/%s/blobs/%s" % (site.url, repository, blob["digest"]), timeout=30).content
+            assert "sha256:" + hashlib.sha256(data).hexdigest() == blob["digest"]
+            checked += 1
     assert checked >= 12
 
 
@@ -454,7 +547,9 @@ def test_retention_keeps_the_last_sets_and_prunes_restic(site):
     run = site.play(BACKUP_PLAYBOOK, site.backup_vars(harbor_backup_keep_last=1, harbor_backup_keep_days=0))
     assert run.succeeded, run.output[-20000:]
     assert len(site.sets()) == 1
-    snapshots = subprocess.run(["restic", "--repo", os.path.join(site.backups, "restic"), "--password-file",
-                                os.path.join(site.backups, "restic-password"), "--no-cache", "snapshots", "--json"],
-                               capture_output=True, text=True, check=True).stdout
-    assert [s["id"] for s in json.loads(snapshots)] == [site.manifest(site.sets()[0])["restic"]["snapshot_id"]]
+    kept = site.sets()[0]
+    snapshots = site.restic("snapshots")
+    assert sorted(sorted(snap["tags"]) for snap in snapshots) == [
+        ["harbor-backup", "registry", "set-" + kept], ["harbor-backup", "set", "set-" + kept]]
+    registry = [snap for snap in snapshots if "registry" in snap["tags"]][0]
+    assert registry["id"].startswith(site.manifest(kept)["restic"]["snapshot_id"])

@@ -4,53 +4,50 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The file-heavy steps of roles/harbor_backup and roles/harbor_restore, run on the Harbor host.
 
-Ansible runs it with ``ansible.builtin.script``; it needs only the Python standard library.
+Ansible runs it with ``ansible.builtin.script``; it needs only the Python standard library and restic.
 Every sub-command prints one JSON object on stdout; a failure exits 1 with ``{"failed": true, "msg": ...}``.
 
-  manifest   write <set>/manifest.json: every file of the set (size, sha256), every registry file
-             (size, sha256 -- a blob's sha256 is its content-addressed path, the small link files are hashed),
-             the restic snapshot, versions and the API inventory (projects, repositories, tags, digests)
-  retention  keep the last N sets and those younger than D days, delete the others, then
-             ``restic forget`` the snapshots no kept set references and ``restic prune``
-  verify     check a set against its manifest before a restore touches anything: files, dump
-             completeness, secret key, versions, and ``restic restore`` into a staging directory with
-             every registry file hashed
-  live       after a restore: the manifest's projects, repositories and tags through the API and
-             ``/v2/`` (manifests by tag with their digests, every blob by digest)
+A backup set lives only in the restic repository, encrypted: one snapshot of the set's files (tags
+``harbor-backup``, ``set``, ``set-<time>``: database dump, Harbor's secret directory, harbor.yml, the
+certificate files, manifest.json) and one of the registry storage (tags ``harbor-backup``, ``registry``,
+``set-<time>``). The set's files exist in clear only in a private staging directory while a backup or a
+restore runs. Sets written by 0.1 (format 1, plain directories under ``<backup dir>/sets``) are still read.
 
-Credentials never appear on the command line: the API password is read from a file (mode 0600) that the
-role writes and removes, restic reads its own password file.
+  manifest   write <staging set>/manifest.json: every file of the set (size, sha256), every registry file
+             (size, sha256 -- a blob's sha256 is its content-addressed path, the small link files are hashed),
+             the registry snapshot, versions and the API inventory the role read with harbor_inventory_info
+  sets       list the finished sets: set snapshots in the repository, and format-1 directories
+  open       fetch one set (latest, a name, or a format-1 directory) into the staging directory and describe it
+  retention  keep the last N sets and those younger than D days; ``restic forget`` the snapshots of the
+             others (and registry snapshots no set references, left by an interrupted backup), then
+             ``restic prune``; remove format-1 directories that are not kept
+  verify     check a set against its manifest before a restore touches anything: files, dump
+             completeness, secret key, versions, and ``restic restore`` of the registry snapshot into a
+             staging directory with every registry file hashed
+
+No credential appears on a command line: restic reads its own password file.
 """
 
 import argparse
-import base64
 import calendar
 import hashlib
 import json
 import os
 import re
 import shutil
-import ssl
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
 MANIFEST = "manifest.json"
-FORMAT = 1
+FORMAT = 2
+SET_TAG = "set"
+REGISTRY_TAG = "registry"
 SET_NAME = re.compile(r"^\d{8}T\d{6}Z$")
 BLOB_DATA = re.compile(r"(?:^|/)blobs/sha256/[0-9a-f]{2}/([0-9a-f]{64})/data$")
 DUMP_END = b"-- PostgreSQL database dump complete"
 SECRET_KEY = "secret/keys/secretkey"
 CHUNK = 1024 * 1024
-MANIFEST_TYPES = ", ".join((
-    "application/vnd.oci.image.index.v1+json",
-    "application/vnd.oci.image.manifest.v1+json",
-    "application/vnd.docker.distribution.manifest.list.v2+json",
-    "application/vnd.docker.distribution.manifest.v2+json",
-))
 
 
 class ToolError(Exception):
@@ -110,106 +107,6 @@ def dump_complete(path):
         return DUMP_END in handle.read()
 
 
-# --- Harbor API and /v2/ --------------------------------------------------------------------
-class Harbor(object):
-    def __init__(self, url, username, password, ca_path=None, insecure=False, timeout=60):
-        self.url = url.rstrip("/")
-        self.basic = "Basic " + base64.b64encode(("%s:%s" % (username, password)).encode()).decode()
-        if insecure:
-            self.context = ssl.create_default_context()
-            self.context.check_hostname = False
-            self.context.verify_mode = ssl.CERT_NONE
-        else:
-            self.context = ssl.create_default_context(cafile=ca_path or None)
-        self.timeout = timeout
-        self.tokens = {}
-
-    def request(self, method, path, headers=None, auth=None):
-        request = urllib.request.Request(self.url + path, method=method)
-        request.add_header("Authorization", auth or self.basic)
-        for key, value in (headers or {}).items():
-            request.add_header(key, value)
-        try:
-            response = urllib.request.urlopen(request, timeout=self.timeout, context=self.context)  # nosec B310
-        except urllib.error.HTTPError as exc:
-            return exc.code, dict(exc.headers), exc.read()
-        except (urllib.error.URLError, OSError) as exc:
-            raise ToolError("%s %s failed: %s" % (method, path, exc))
-        with response:
-            return response.status, dict(response.headers), response.read()
-
-    def api(self, path):
-        status, headers, body = self.request("GET", "/api/v2.0" + path, {"Accept": "application/json"})
-        if status == 404:
-            return None, headers
-        if status != 200:
-            raise ToolError("GET /api/v2.0%s answered HTTP %s: %s" % (path, status, body[:300].decode("utf-8", "replace")))
-        return json.loads(body or b"null"), headers
-
-    def paginate(self, path):
-        items, page = [], 1
-        joiner = "&" if "?" in path else "?"
-        while True:
-            batch, headers = self.api("%s%spage=%d&page_size=100" % (path, joiner, page))
-            batch = batch or []
-            items.extend(batch)
-            link = headers.get("Link") or headers.get("link") or ""
-            if 'rel="next"' not in link or not batch:
-                return items
-            page += 1
-
-    def registry(self, method, repository, kind, reference, accept=None):
-        """GET/HEAD /v2/<repository>/<kind>/<reference>, with Basic auth or Harbor's bearer-token flow."""
-        path = "/v2/%s/%s/%s" % (repository, kind, reference)
-        headers = {"Accept": accept} if accept else {}
-        auth = self.tokens.get(repository)
-        status, answer, body = self.request(method, path, headers, auth)
-        if status == 401:
-            challenge = answer.get("WWW-Authenticate") or answer.get("Www-Authenticate") or ""
-            if challenge.startswith("Bearer "):
-                self.tokens[repository] = self.bearer(challenge, repository)
-                status, answer, body = self.request(method, path, headers, self.tokens[repository])
-        return status, answer, body
-
-    def bearer(self, challenge, repository):
-        fields = dict(re.findall(r'(\w+)="([^"]*)"', challenge))
-        query = urllib.parse.urlencode({"service": fields.get("service", ""), "scope": "repository:%s:pull" % repository})
-        request = urllib.request.Request("%s?%s" % (fields["realm"], query))
-        request.add_header("Authorization", self.basic)
-        with urllib.request.urlopen(request, timeout=self.timeout, context=self.context) as response:  # nosec B310
-            data = json.loads(response.read())
-        return "Bearer " + (data.get("token") or data.get("access_token"))
-
-
-def quote_twice(name):
-    return urllib.parse.quote(urllib.parse.quote(name, safe=""), safe="")
-
-
-def inventory(harbor):
-    """Projects, repositories and their artifacts (digest, tags) as Harbor's API shows them."""
-    projects, repositories = [], []
-    for project in harbor.paginate("/projects"):
-        name = project["name"]
-        projects.append({"name": name, "project_id": project.get("project_id"),
-                         "public": (project.get("metadata") or {}).get("public") == "true"})
-        quoted = urllib.parse.quote(name, safe="")
-        for repo in harbor.paginate("/projects/%s/repositories" % quoted):
-            short = repo["name"][len(name) + 1:]
-            artifacts = harbor.paginate("/projects/%s/repositories/%s/artifacts?with_tag=true"
-                                        % (quoted, quote_twice(short)))
-            repositories.append({"name": repo["name"], "project": name, "artifacts": sorted(
-                ({"digest": art["digest"], "tags": sorted(tag["name"] for tag in (art.get("tags") or []))}
-                 for art in artifacts), key=lambda a: a["digest"])})
-    return {"projects": sorted(projects, key=lambda p: p["name"]),
-            "repositories": sorted(repositories, key=lambda r: r["name"])}
-
-
-def harbor_from(args):
-    with open(args.auth_file) as handle:
-        auth = json.load(handle)
-    return Harbor(args.url, auth["username"], auth["password"], args.ca_path, args.insecure)
-
-
 # --- sub-commands ---------------------------------------------------------------------------
 def cmd_manifest(args):
     with open(args.meta) as handle:
@@ -226,8 +123,10 @@ def cmd_manifest(args):
     manifest.update(format=FORMAT, files=files, registry_files=[], inventory=None)
     if args.registry_root:
         manifest["registry_files"] = describe_registry(args.registry_root)
-    if args.url:
-        manifest["inventory"] = inventory(harbor_from(args))
+    if args.inventory:
+        with open(args.inventory) as handle:
+            found = json.load(handle)
+        manifest["inventory"] = {key: found.get(key) or [] for key in ("projects", "references", "untagged")}
     manifest["totals"] = {"files": len(files), "bytes": sum(f["size"] for f in files),
                           "registry_files": len(manifest["registry_files"]),
                           "registry_bytes": sum(f["size"] for f in manifest["registry_files"])}
@@ -236,9 +135,9 @@ def cmd_manifest(args):
         handle.flush()
         os.fsync(handle.fileno())
     os.rename(os.path.join(set_dir, MANIFEST + ".tmp"), os.path.join(set_dir, MANIFEST))
+    inventory = manifest["inventory"] or {}
     return {"changed": True, "totals": manifest["totals"],
-            "inventory": {"projects": len((manifest["inventory"] or {}).get("projects", [])),
-                          "repositories": len((manifest["inventory"] or {}).get("repositories", []))}}
+            "inventory": {"projects": len(inventory.get("projects", [])), "references": len(inventory.get("references", []))}}
 
 
 def set_time(name):
@@ -253,34 +152,133 @@ def restic(args, *command):
     return proc.stdout
 
 
-def cmd_retention(args):
+def set_of(snapshot):
+    """The set name of a snapshot (its ``set-<time>`` tag), or None."""
+    for tag in snapshot.get("tags") or []:
+        if tag.startswith("set-") and SET_NAME.match(tag[4:]):
+            return tag[4:]
+    return None
+
+
+def repository_snapshots(args):
+    """Every snapshot the backup role wrote; [] when a local repository does not exist yet."""
+    local = args.repo[len("local:"):] if args.repo.startswith("local:") else args.repo
+    if ":" not in local.split("/")[0] and not os.path.exists(local):
+        return []
+    return json.loads(restic(args, "snapshots", "--json", "--tag", "harbor-backup") or "[]") or []
+
+
+def list_sets(args, snapshots):
+    """{name: {"name", "snapshot", "path"} or {"name", "directory"}}: set snapshots, then format-1 directories."""
+    found = {}
+    for snapshot in snapshots:
+        name = set_of(snapshot)
+        if name and SET_TAG in (snapshot.get("tags") or []):
+            found[name] = {"name": name, "snapshot": snapshot["id"], "path": snapshot["paths"][0]}
     sets_dir = os.path.join(args.backup_dir, "sets")
-    names = sorted((n for n in os.listdir(sets_dir) if SET_NAME.match(n)), reverse=True) if os.path.isdir(sets_dir) else []
+    for name in (os.listdir(sets_dir) if os.path.isdir(sets_dir) else []):
+        if SET_NAME.match(name) and name not in found and os.path.isdir(os.path.join(sets_dir, name)):
+            found[name] = {"name": name, "directory": os.path.join(sets_dir, name)}
+    return found
+
+
+def cmd_sets(args):
+    found = list_sets(args, repository_snapshots(args))
+    return {"changed": False, "sets": [found[name] for name in sorted(found)]}
+
+
+def legacy_inventory(inventory):
+    """A format-1 manifest's inventory ({projects: [{name}], repositories: [{name, artifacts}]}) in format 2's shape."""
+    if not inventory or "references" in inventory:
+        return inventory
+    references, untagged = [], []
+    for repo in inventory.get("repositories", []):
+        for artifact in repo["artifacts"]:
+            references.extend("%s:%s@%s" % (repo["name"], tag, artifact["digest"]) for tag in artifact["tags"])
+            if not artifact["tags"]:
+                untagged.append("%s@%s" % (repo["name"], artifact["digest"]))
+    return {"projects": sorted(p["name"] for p in inventory.get("projects", [])),
+            "references": sorted(references), "untagged": sorted(untagged)}
+
+
+def cmd_open(args):
+    """Bring one set into the staging directory (from the repository) or point at its format-1 directory."""
+    if "/" in args.set:
+        if not os.path.isdir(args.set):
+            raise ToolError("harbor_restore_set: %s is not a directory" % args.set)
+        chosen = {"name": os.path.basename(os.path.normpath(args.set)), "directory": args.set}
+    else:
+        found = list_sets(args, repository_snapshots(args))
+        if not found:
+            raise ToolError("no finished backup set in the restic repository %s (nor under %s/sets)"
+                            % (args.repo, args.backup_dir))
+        name = max(found) if args.set == "latest" else args.set
+        if name not in found:
+            raise ToolError("harbor_restore_set: no set named %s; the finished sets are %s"
+                            % (name, ", ".join(sorted(found))))
+        chosen = found[name]
+    if not SET_NAME.match(chosen["name"]):
+        raise ToolError("%s is not a finished backup set (a set is named <UTC time> like 20260101T120000Z; "
+                        ".partial-<time> and .staging are interrupted backups)" % chosen.get("directory", chosen["name"]))
+    if "snapshot" in chosen:
+        fetch = os.path.join(args.staging, ".fetch")
+        set_dir = os.path.join(args.staging, chosen["name"])
+        for path in (fetch, set_dir):
+            if os.path.isdir(path):
+                shutil.rmtree(path)
+        os.makedirs(fetch, mode=0o700)
+        restic(args, "restore", chosen["snapshot"], "--target", fetch)
+        os.rename(os.path.join(fetch, chosen["path"].lstrip("/")), set_dir)
+        shutil.rmtree(fetch)
+    else:
+        set_dir = chosen["directory"]
+    try:
+        with open(os.path.join(set_dir, MANIFEST)) as handle:
+            manifest = json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise ToolError("the set %s has no readable %s: %s; nothing was restored" % (chosen["name"], MANIFEST, exc))
+    if "directory" in chosen and manifest.get("format", 1) != 1:
+        raise ToolError("%s is the staging directory of a backup that did not finish (a finished set of this version "
+                        "is read from the restic repository, by name); nothing was restored" % set_dir)
+    return {"changed": False, "set": chosen["name"], "set_dir": set_dir, "snapshot": chosen.get("snapshot"),
+            "source": "repository" if "snapshot" in chosen else "directory",
+            "inventory": legacy_inventory(manifest.get("inventory")) or {"projects": [], "references": [], "untagged": []}}
+
+
+def cmd_retention(args):
+    snapshots = repository_snapshots(args)
+    found = list_sets(args, snapshots)
+    names = sorted(found, reverse=True)
     now = time.time()
     keep = set(names[:args.keep_last])
     keep.update(n for n in names if now - set_time(n) < args.keep_days * 86400)
     remove = sorted(n for n in names if n not in keep)
-    referenced = set()
+    referenced = set()  # registry snapshots that kept format-1 directories name by id
     for name in keep:
-        try:
-            with open(os.path.join(sets_dir, name, MANIFEST)) as handle:
-                snapshot = (json.load(handle).get("restic") or {}).get("snapshot_id")
-        except (OSError, ValueError):
-            snapshot = None
-        if snapshot:
-            referenced.add(snapshot)
-    snapshots = json.loads(restic(args, "snapshots", "--json", "--tag", "harbor-backup") or "[]") \
-        if os.path.isdir(args.repo) else []
+        if "directory" in found[name]:
+            try:
+                with open(os.path.join(found[name]["directory"], MANIFEST)) as handle:
+                    snapshot = (json.load(handle).get("restic") or {}).get("snapshot_id")
+            except (OSError, ValueError):
+                snapshot = None
+            if snapshot:
+                referenced.add(snapshot)
     forget = sorted(s["id"] for s in snapshots
-                    if not any(s["id"].startswith(ref) or ref.startswith(s["id"]) for ref in referenced))
+                    if set_of(s) not in keep and not any(s["id"].startswith(ref) or ref.startswith(s["id"])
+                                                         for ref in referenced))
+    sets_dir = os.path.join(args.backup_dir, "sets")
+    partial = sorted(n for n in (os.listdir(sets_dir) if os.path.isdir(sets_dir) else []) if n.startswith(".partial-"))
     if not args.dry_run:
-        for name in remove:
+        for name in partial:  # left by an interrupted backup of version 0.1, in clear
             shutil.rmtree(os.path.join(sets_dir, name))
+        for name in remove:
+            if "directory" in found[name]:
+                shutil.rmtree(found[name]["directory"])
         if forget:
             restic(args, "forget", *forget)
             restic(args, "prune")
-    return {"changed": bool(remove or forget), "kept": sorted(keep, reverse=True), "removed": remove,
-            "forgotten_snapshots": forget}
+    return {"changed": bool(remove or forget or partial), "kept": sorted(keep, reverse=True), "removed": remove,
+            "forgotten_snapshots": forget, "removed_partial": partial}
 
 
 def version_tuple(version):
@@ -293,7 +291,7 @@ def cmd_verify(args):
     set_dir = args.set_dir
     name = os.path.basename(os.path.normpath(set_dir))
     if not SET_NAME.match(name):
-        raise ToolError("%s is not a finished backup set (an interrupted backup stays .partial-<time>)" % set_dir)
+        raise ToolError("%s is not a finished backup set (a set is named <UTC time> like 20260101T120000Z)" % set_dir)
     try:
         with open(os.path.join(set_dir, MANIFEST)) as handle:
             manifest = json.load(handle)
@@ -352,67 +350,9 @@ def cmd_verify(args):
             if checked else None}
 
 
-def cmd_live(args):
-    with open(args.manifest) as handle:
-        manifest = json.load(handle)
-    harbor = harbor_from(args)
-    recorded = manifest.get("inventory") or {"projects": [], "repositories": []}
-    problems, blobs_checked, tags_checked = [], set(), 0
-    for project in recorded["projects"]:
-        if harbor.api("/projects/%s" % urllib.parse.quote(project["name"], safe=""))[0] is None:
-            problems.append("project %s is missing" % project["name"])
-    for repo in recorded["repositories"]:
-        for artifact in repo["artifacts"]:
-            for reference in artifact["tags"] or [artifact["digest"]]:
-                status, headers, body = harbor.registry("GET", repo["name"], "manifests", reference, MANIFEST_TYPES)
-                digest = headers.get("Docker-Content-Digest") or headers.get("docker-content-digest")
-                actual = "sha256:" + hashlib.sha256(body).hexdigest()
-                if status != 200:
-                    problems.append("%s:%s answered HTTP %s" % (repo["name"], reference, status))
-                    continue
-                if actual != artifact["digest"] or (digest and digest != artifact["digest"]):
-                    problems.append("%s:%s has digest %s, the backup recorded %s"
-                                    % (repo["name"], reference, actual, artifact["digest"]))
-                    continue
-                tags_checked += 1
-                problems.extend(check_blobs(harbor, repo["name"], json.loads(body), blobs_checked, args.blob_content))
-    if problems:
-        shown = problems[:20] + (["... and %d more" % (len(problems) - 20)] if len(problems) > 20 else [])
-        raise ToolError("Harbor does not serve what the backup holds: %s" % "; ".join(shown))
-    return {"changed": False, "projects": len(recorded["projects"]), "repositories": len(recorded["repositories"]),
-            "references": tags_checked, "blobs": len(blobs_checked)}
-
-
-def check_blobs(harbor, repository, manifest, seen, content):
-    problems = []
-    for child in manifest.get("manifests") or []:
-        status, _headers, body = harbor.registry("GET", repository, "manifests", child["digest"], MANIFEST_TYPES)
-        if status != 200 or "sha256:" + hashlib.sha256(body).hexdigest() != child["digest"]:
-            problems.append("%s@%s: manifest missing or corrupt (HTTP %s)" % (repository, child["digest"], status))
-        else:
-            problems.extend(check_blobs(harbor, repository, json.loads(body), seen, content))
-    for blob in ([manifest["config"]] if manifest.get("config") else []) + (manifest.get("layers") or []):
-        key = (repository, blob["digest"])
-        if key in seen:
-            continue
-        status, _headers, body = harbor.registry("GET" if content else "HEAD", repository, "blobs", blob["digest"])
-        if status != 200:
-            problems.append("%s@%s: blob answered HTTP %s" % (repository, blob["digest"], status))
-        elif content and "sha256:" + hashlib.sha256(body).hexdigest() != blob["digest"]:
-            problems.append("%s@%s: blob content does not match its digest" % (repository, blob["digest"]))
-        seen.add(key)
-    return problems
-
-
 def parser():
     top = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     sub = top.add_subparsers(dest="command", required=True)
-
-    def api_options(cmd):
-        cmd.add_argument("--url", default="")
-        cmd.add_argument("--auth-file", help="JSON {username, password}, mode 0600")
-        cmd.add_argument("--ca-path", default="")
-        cmd.add_argument("--insecure", action="store_true")
 
     def restic_options(cmd):
         cmd.add_argument("--restic", default="restic")
@@ -423,23 +363,24 @@ def parser():
     cmd.add_argument("--set-dir", required=True)
     cmd.add_argument("--meta", required=True, help="JSON written by the role: versions, database, restic, config")
     cmd.add_argument("--registry-root", default="")
-    api_options(cmd)
-    cmd = sub.add_parser("retention")
-    cmd.add_argument("--backup-dir", required=True)
-    cmd.add_argument("--keep-last", type=int, required=True)
-    cmd.add_argument("--keep-days", type=float, required=True)
-    cmd.add_argument("--dry-run", action="store_true")
-    restic_options(cmd)
+    cmd.add_argument("--inventory", default="", help="JSON answer of harbor_inventory_info")
+    for name in ("sets", "open", "retention"):
+        cmd = sub.add_parser(name)
+        cmd.add_argument("--backup-dir", required=True)
+        restic_options(cmd)
+        if name == "open":
+            cmd.add_argument("--set", default="latest", help="latest, a set name, or a format-1 set directory")
+            cmd.add_argument("--staging", required=True)
+        if name == "retention":
+            cmd.add_argument("--keep-last", type=int, required=True)
+            cmd.add_argument("--keep-days", type=float, required=True)
+            cmd.add_argument("--dry-run", action="store_true")
     cmd = sub.add_parser("verify")
     cmd.add_argument("--set-dir", required=True)
     cmd.add_argument("--staging", required=True)
     cmd.add_argument("--target-version", default="")
     cmd.add_argument("--target-schema", type=int, default=None)
     restic_options(cmd)
-    cmd = sub.add_parser("live")
-    cmd.add_argument("--manifest", required=True)
-    cmd.add_argument("--blob-content", action="store_true", help="download every blob and check its sha256")
-    api_options(cmd)
     return top
 
 
