@@ -31,9 +31,9 @@ class Backups(object):
                               capture_output=True, text=True, check=True).stdout
 
     def tool(self, *args):
-        proc = subprocess.run([sys.executable, TOOL] + list(args) + ["--backup-dir", self.base, "--repo", self.repo,
-                                                                   "--password-file", self.key],
-                              capture_output=True, text=True, check=False)
+        argv = [sys.executable, TOOL] + list(args) + [
+            "--backup-dir", self.base, "--repo", self.repo, "--password-file", self.key]
+        proc = subprocess.run(argv, capture_output=True, text=True, check=False)
         return proc.returncode, json.loads(proc.stdout)
 
     def snapshot(self, name, kind, manifest=None):
