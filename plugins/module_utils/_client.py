@@ -372,8 +372,7 @@ class HarborClient(object):
         if response.status_code == 401:
             return False
         if response.status_code >= 400:
-            message, code = harbor_message(response)
-            raise error_for_status(response.status_code)(message, "GET", "/service/token", response.status_code, code)
+            raise_for(response, "GET", "/service/token")
         return True
 
     def logout(self):
@@ -405,8 +404,7 @@ class HarborClient(object):
             if self.login():
                 response = self._session_request(method, path, display, params, json, headers, stream)
         if response.status_code >= 400:
-            message, code = harbor_message(response)
-            raise error_for_status(response.status_code)(message, method, display, response.status_code, code)
+            raise_for(response, method, display)
         return response
 
     def registry(self, method, repository, kind, reference, headers=None, stream=False):
@@ -433,9 +431,7 @@ class HarborClient(object):
             response.close()
             self._registry_tokens[repository] = self._registry_token(challenge, repository)
         if response.status_code >= 400:
-            message, code = harbor_message(response)
-            response.close()
-            raise error_for_status(response.status_code)(message, method, display, response.status_code, code)
+            raise_for(response, method, display)
         return response
 
     def _registry_token(self, challenge, repository):
@@ -446,8 +442,7 @@ class HarborClient(object):
                   "scope": fields.get("scope") or "repository:%s:pull" % repository}
         response = self._send("GET", self.base_url + "/service/token", "/service/token", params=params)
         if response.status_code != 200:
-            message, code = harbor_message(response)
-            raise error_for_status(response.status_code)(message, "GET", "/service/token", response.status_code, code)
+            raise_for(response, "GET", "/service/token")
         answer = self._json(response) or {}
         return answer.get("token") or answer.get("access_token") or ""
 
@@ -543,6 +538,13 @@ class HarborClient(object):
         """Log out (when logged in) and close the connections."""
         self.logout()
         self.session.close()
+
+
+def raise_for(response, method, display):
+    """Raise the typed HarborError for a refused answer, with Harbor's own message; the response is closed."""
+    message, code = harbor_message(response)
+    response.close()
+    raise error_for_status(response.status_code)(message, method, display, response.status_code, code)
 
 
 def _csrf_refused(response):
