@@ -42,6 +42,22 @@ def test_fault_status_count(api, harbor_emulator):
     assert [e['status'] for e in harbor_emulator.log()] == [503, 201, 503, 200]
 
 
+def test_fault_probability_hits_a_seeded_share_of_the_requests(api, harbor_emulator):
+    """A fault campaign: 20% of the matching requests, the same draws for the same seed."""
+    outcomes = []
+    for dummy in range(2):
+        harbor_emulator.fault(path_regex='^/api/v2.0/projects$', method='GET', status=503, count=None,
+                              probability=0.2, seed=12)
+        outcomes.append([api.get('/projects').status_code for dummy in range(300)])
+        harbor_emulator.clear_faults()
+    assert outcomes[0] == outcomes[1]
+    assert set(outcomes[0]) == {200, 503} and 40 <= outcomes[0].count(503) <= 80
+    assert api.get('/projects').status_code == 200
+    for bad in (0, 1.5, 'often'):
+        with pytest.raises(EmulatorError):
+            harbor_emulator.control('POST', 'faults', {'status': 503, 'probability': bad})
+
+
 def test_fault_latency_and_forever(api, harbor_emulator):
     harbor_emulator.fault(path_regex='/ping$', latency_ms=300, count=None)
     for dummy in range(2):

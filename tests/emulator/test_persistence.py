@@ -237,3 +237,29 @@ def test_without_a_database_the_emulator_stays_in_memory(tmp_path):
         assert os.listdir(str(tmp_path)) == []
     finally:
         server.server_close()
+
+
+def test_settings_restored_under_a_running_cache_are_answered_stale_until_a_put(postgres_server, tmp_path):
+    """core caches its settings in Redis for a minute (src/pkg/config/db/cache.go) and Redis outlives core: a
+    database restored underneath answers the old settings, read_only included, until the cache expires or a
+    PUT /configurations deletes it. A restore that reads read_only back to decide whether to write it is fooled."""
+    dsn = postgres_server.create_database('cached')
+    volume = str(tmp_path / 'data')
+    with EmulatorProcess().start(database_dsn=dsn, data_volume=volume, config_cache_seconds=600) as emulator:
+        session = _session(emulator)
+        assert session.get(emulator.api + '/configurations', timeout=30).json()['read_only']['value'] is False
+    with psycopg.connect(dsn) as conn:  # the restored dump was taken read-only
+        conn.execute("UPDATE properties SET v = 'true'::jsonb WHERE k = 'read_only'")
+    with EmulatorProcess().start(database_dsn=dsn, data_volume=volume, config_cache_seconds=600) as emulator:
+        session = _session(emulator)
+        assert emulator.state()['config']['read_only'] is True  # what the database holds
+        assert session.get(emulator.api + '/configurations', timeout=30).json()['read_only']['value'] is False
+        assert session.get(emulator.api + '/systeminfo', timeout=30).json()['read_only'] is False
+        assert session.post(emulator.api + '/projects', json={'project_name': 'still-writable'},
+                            timeout=30).status_code == 201  # the read-only check reads the same cache
+        assert session.put(emulator.api + '/configurations', json={'read_only': True}, timeout=30).status_code == 200
+        assert session.get(emulator.api + '/configurations', timeout=30).json()['read_only']['value'] is True
+        assert session.post(emulator.api + '/projects', json={'project_name': 'refused'}, timeout=30).status_code == 403
+    with EmulatorProcess().start(database_dsn=dsn, data_volume=volume, config_cache_seconds=0) as emulator:
+        # without the cache (or once it expired) the database's settings are answered
+        assert _session(emulator).get(emulator.api + '/configurations', timeout=30).json()['read_only']['value'] is True

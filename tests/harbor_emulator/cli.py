@@ -31,6 +31,9 @@ def _add_server_options(parser, port_default=0):
     parser.add_argument('--verbose', action='store_true', help='log every request to stderr')
     parser.add_argument('--password-hash-cost', choices=('free', 'real'), default='free',
                         help="'real' spends PBKDF2-SHA256 x 600,000 on every password check, as Harbor v2.15 does")
+    parser.add_argument('--config-cache-seconds', type=float, default=60.0,
+                        help="how long core's cached settings outlive a change made under it (with --data-volume; "
+                             "Harbor: 60)")
 
 
 def parse_args(argv=None):
@@ -58,7 +61,8 @@ def main(argv=None):
     try:
         server = EmulatorServer(args.port, args.admin_password, ssl_context, args.verbose, state_dir,
                                 database_dsn=args.database_dsn, data_volume=args.data_volume,
-                                password_hash_cost=args.password_hash_cost)
+                                password_hash_cost=args.password_hash_cost,
+                                config_cache_seconds=args.config_cache_seconds)
     except (PersistenceError, OSError) as exc:
         print('harbor emulator: %s' % exc, file=sys.stderr)
         if not args.state_dir:
@@ -133,7 +137,8 @@ def service(argv):
         print('harbor emulator: already running (pid %d in %s)' % (_read_pid(pidfile), pidfile), file=sys.stderr)
         return 1
     command = [sys.executable, '-m', 'tests.harbor_emulator', '--port', str(args.port),
-               '--admin-password', args.admin_password]
+               '--admin-password', args.admin_password, '--config-cache-seconds', str(args.config_cache_seconds),
+               '--password-hash-cost', args.password_hash_cost]
     for option, value in (('--state-dir', args.state_dir), ('--data-volume', args.data_volume),
                           ('--database-dsn', args.database_dsn)):
         if value:

@@ -138,6 +138,7 @@ def set_config(server, body):
     _fields(body, (), DEFAULT_CONFIG)
     with server.state.lock:
         server.state.config.update(body)
+        server.config_cache.invalidate()
     return Response(200)
 
 

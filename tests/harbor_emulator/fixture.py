@@ -50,7 +50,7 @@ class EmulatorProcess:
 
     # lifecycle ------------------------------------------------------------------------------
     def start(self, tls=False, admin_password='Harbor12345', state_dir=None, timeout=15, database_dsn=None,
-              data_volume=None, port=0, password_hash_cost='free'):
+              data_volume=None, port=0, password_hash_cost='free', config_cache_seconds=None):
         """Start the process. With `database_dsn` the state lives in that PostgreSQL database, with
         `data_volume` the registry storage and secret key live in that directory (persistence.py)."""
         self._own_state_dir = state_dir is None
@@ -60,6 +60,7 @@ class EmulatorProcess:
         command += ['--database-dsn', database_dsn] if database_dsn else []
         command += ['--data-volume', data_volume] if data_volume else []
         command += ['--password-hash-cost', password_hash_cost]
+        command += ['--config-cache-seconds', str(config_cache_seconds)] if config_cache_seconds is not None else []
         self.database_dsn, self.data_volume = database_dsn, data_volume
         self._stderr = open(os.path.join(self.state_dir, 'stderr.log'), 'w', encoding='utf-8')  # pylint: disable=consider-using-with
         self._process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE,  # pylint: disable=consider-using-with
@@ -131,11 +132,14 @@ class EmulatorProcess:
         """Log entries after `seq` whose method is not GET/HEAD (a check-mode run must have none)."""
         return [entry for entry in self.requests_since(seq) if entry['method'] not in READ_METHODS]
 
-    def fault(self, path_regex='', method=None, status=None, latency_ms=None, action=None, count=1):
+    def fault(self, path_regex='', method=None, status=None, latency_ms=None, action=None, count=1, probability=None,
+              seed=None):
         """Inject a fault on matching requests: status (e.g. 503), latency_ms, and/or action='reset' (drop the
-        request unprocessed) or action='lost_answer' (process it, then drop the connection unanswered)."""
+        request unprocessed) or action='lost_answer' (process it, then drop the connection unanswered); with
+        `probability` only on that share of them (count=None: for as long as the fault stays)."""
         spec = {'path_regex': path_regex, 'method': method, 'status': status, 'latency_ms': latency_ms,
                 'action': action, 'count': count}
+        spec.update({k: v for k, v in (('probability', probability), ('seed', seed)) if v is not None})
         self.control('POST', 'faults', spec)
 
     def clear_faults(self):

@@ -137,7 +137,7 @@ def handle_v2(server, method, path, query, headers, body):
         return _error(403, 'DENIED', 'requested access to the resource is denied', server)
     if kind is None or '/' not in name:
         return _error(404, 'NAME_INVALID', 'invalid repository name: %s' % name, server)
-    if action in ('push', 'delete') and server.state.config.get('read_only'):
+    if action in ('push', 'delete') and server.config().get('read_only'):
         return _error(403, 'DENIED', READ_ONLY_MESSAGE, server)  # Harbor's readonly middleware on these routes
     if upstream and kind == 'manifests' and method in ('GET', 'HEAD'):
         failure = _proxy_cache_fetch(server, upstream, name, reference)

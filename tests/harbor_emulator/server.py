@@ -4,6 +4,7 @@ import http.cookies
 import json
 import http.server
 import os
+import random
 import re
 import secrets
 import socket
@@ -16,6 +17,7 @@ import urllib.parse
 import uuid
 
 from . import auth, control, registry, routes, spec, validation
+from .config_cache import DEFAULT_TTL, ConfigCache
 from .distribution import Backend
 from .errors import READ_ONLY_MESSAGE, HarborError, error_body
 from .persistence import DataVolume, Store
@@ -79,9 +81,11 @@ def _redact(value):
 
 
 class Faults:
-    """Injected faults; each fires `count` times (None = forever) and then disappears."""
+    """Injected faults; each fires `count` times (None = forever) and then disappears. With `probability`
+    (0 < p <= 1) a fault fires on that share of the matching requests, drawn from a generator seeded with `seed`
+    (a fault campaign: the same seed gives the same draws for the same order of requests)."""
 
-    FIELDS = frozenset(('method', 'path_regex', 'status', 'latency_ms', 'action', 'count'))
+    FIELDS = frozenset(('method', 'path_regex', 'status', 'latency_ms', 'action', 'count', 'probability', 'seed'))
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -96,7 +100,10 @@ class Faults:
                                    '(process it, then drop the connection without an answer)')
         if not any(spec_.get(k) is not None for k in ('status', 'latency_ms', 'action')):
             raise HarborError(400, 'a fault needs status, latency_ms or action')
-        fault = dict(spec_, regex=re.compile(spec_.get('path_regex') or ''))
+        probability = spec_.get('probability')
+        if probability is not None and not (isinstance(probability, (int, float)) and 0 < probability <= 1):
+            raise HarborError(400, 'probability must be a number in (0, 1]')
+        fault = dict(spec_, regex=re.compile(spec_.get('path_regex') or ''), rng=random.Random(spec_.get('seed')))
         with self._lock:
             self._faults.append(fault)
 
@@ -105,6 +112,9 @@ class Faults:
             for fault in self._faults:
                 if fault.get('method') not in (None, method) or not fault['regex'].search(path):
                     continue
+                if fault.get('probability') is not None and fault['rng'].random() >= fault['probability']:
+                    continue
+                fault['fired'] = fault.get('fired', 0) + 1  # reported by the listing
                 if fault.get('count') is not None:
                     fault['count'] -= 1
                     if fault['count'] <= 0:
@@ -114,7 +124,7 @@ class Faults:
 
     def listing(self):
         with self._lock:
-            return [{k: v for k, v in f.items() if k != 'regex'} for f in self._faults]
+            return [{k: v for k, v in f.items() if k not in ('regex', 'rng')} for f in self._faults]
 
     def clear(self):
         with self._lock:
@@ -200,7 +210,7 @@ def handle_api(server, method, path, raw_query, headers, body):
         req.args = validation.validate_parameters(spec.operation(method, found.template), path_args, req.query, headers)
         req.body = validation.validate_body(method, found.template, body)
         req.caller = request_caller(server, headers)
-        if (method in WRITE_METHODS and server.state.config.get('read_only')
+        if (method in WRITE_METHODS and server.config().get('read_only')
                 and not (method == 'PUT' and found.template == '/configurations')):
             raise HarborError(403, READ_ONLY_MESSAGE, 'DENIED')
         if not found.anonymous:
@@ -330,7 +340,7 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, port=0, admin_password='Harbor12345', ssl_context=None, verbose=False, state_dir=None,
-                 database_dsn=None, data_volume=None, password_hash_cost='free'):
+                 database_dsn=None, data_volume=None, password_hash_cost='free', config_cache_seconds=DEFAULT_TTL):
         routes.load_all()
         self.state = State(admin_password)
         # persistence (persistence.py): a Harbor-like data volume and the state in a PostgreSQL database
@@ -343,6 +353,7 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
                 raise ValueError('database_dsn needs a data_volume or a state_dir (for the secret key)')
             self.store = Store(database_dsn, self.data_volume.secret_key)
             self.store.load(self.state)
+        self.config_cache = ConfigCache(self.data_volume.root if self.data_volume else None, config_cache_seconds)
         super().__init__(('127.0.0.1', port), Handler)
         self.faults = Faults()
         self.access_log = AccessLog()
@@ -370,7 +381,12 @@ class EmulatorServer(http.server.ThreadingHTTPServer):
         self.auth_stats = {'logins': 0, 'logouts': 0}
         self.password_checks.clear()
 
+    def config(self):
+        """The settings as core answers and enforces them (config_cache.py: up to a minute old after a restart)."""
+        return self.config_cache.view(self.state)
+
     def reset(self):
+        self.config_cache.invalidate()
         self.sessions.clear()
         self.reset_auth_stats()
         self.state.reset()

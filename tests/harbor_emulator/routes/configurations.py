@@ -33,7 +33,7 @@ def get_configurations(req):
     auth.require_sysadmin(req)
     state = req.state
     items = {key: {'value': value, 'editable': _editable(state, key)}
-             for key, value in state.config.items() if key not in HIDDEN and not key.startswith('_')}
+             for key, value in req.server.config().items() if key not in HIDDEN and not key.startswith('_')}
     return json_response(spec.render('ConfigurationsResponse', items))
 
 
@@ -64,6 +64,7 @@ def update_configurations(req):
     if body.get('skip_audit_log_database') and not endpoint:
         raise bad_request('skip_audit_log_database requires audit_log_forward_endpoint')
     state.config.update(body)
+    req.server.config_cache.invalidate()  # core's Save deletes the cached `cfgs` (config_cache.py)
     return ok()
 
 
@@ -72,6 +73,7 @@ def set_overwrite(server, body):
     """{"enabled": true} makes every setting read-only, as CONFIG_OVERWRITE_JSON does."""
     with server.state.lock:
         server.state.config[OVERWRITE_KEY] = bool(body.get('enabled'))
+        server.config_cache.invalidate()
     return Response(200)
 
 

@@ -22,7 +22,7 @@ def health(req):
 
 @route('GET', '/systeminfo', anonymous=True)
 def systeminfo(req):
-    config = req.state.config
+    config = req.server.config()
     info = {'auth_mode': config['auth_mode'], 'primary_auth_mode': False,
             'self_registration': config['self_registration'], 'banner_message': ''}
     if req.caller.authenticated:
