@@ -63,6 +63,7 @@ labels:
     - The labels as Harbor returns them (C(scope) V(g) or V(p), C(project_id) for a project label); one or none when
       O(name) is given.
     - Empty when the project of O(scope=project) does not exist.
+    - C(color) and C(description) are always there, empty strings when the label has none (Harbor leaves them out).
   returned: always
   type: list
   elements: dict
@@ -99,7 +100,9 @@ def gather(module):
         labels = [label] if label else []
     else:
         labels = client.paginate("/labels", query)
-    return {"changed": False, "labels": labels}
+    # Harbor leaves out an empty colour or description (omitempty): present here always, empty when unset
+    return {"changed": False, "labels": [dict(label, description=label.get("description") or "",
+                                              color=label.get("color") or "") for label in labels]}
 
 
 def main():

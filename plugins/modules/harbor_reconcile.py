@@ -166,8 +166,9 @@ EXAMPLES = r"""
         endpoint_url: https://harbor-dr.example.com
         access_key: robot$replicator
         access_secret: "{{ vault_dr_robot_secret }}"
+        update_secret: on_create  # the secret cannot be read back: sent on every run otherwise (changed)
     projects:
-      - name: mirror
+      - name: dockerhub-mirror
         proxy_cache_registry: dockerhub
       - name: releases
         auto_scan: true
