@@ -119,7 +119,6 @@ webhook:
         address: https://ci.example.com/hooks/harbor
         auth_header: "********"
         payload_format: CloudEvents
-    creator: admin
     creation_time: "2026-11-23T10:12:44.512Z"
     update_time: "2026-11-23T10:12:44.512Z"
 """

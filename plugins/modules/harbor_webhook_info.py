@@ -69,7 +69,6 @@ webhooks:
           auth_header_set: true
           skip_cert_verify: false
           payload_format: Default
-      creator: admin
       creation_time: "2026-11-23T10:12:44.512Z"
       update_time: "2026-11-23T10:12:44.512Z"
 """

@@ -98,6 +98,10 @@ def test_policy_reads_deletion_not_replicate_deletion_and_defaults(api, registry
     assert policy['dest_namespace_replace_count'] == -1
     assert policy['dest_registry']['id'] == 0 and policy['dest_registry']['name'] == 'Local'
     assert policy['src_registry']['credential']['access_secret'] == '*****'
+    # real v2.15.2 always answers these two, false when unset, and the local registry is insecure without
+    # internal TLS
+    assert policy['copy_by_chunk'] is False and policy['single_active_replication'] is False
+    assert policy['dest_registry']['insecure'] is True
     api.put('/replication/policies/%d' % policy_id, json=policy_body(registry_id, deletion=True))
     assert api.get('/replication/policies/%d' % policy_id).json()['replicate_deletion'] is True
 
@@ -219,6 +223,7 @@ def test_execution_copies_with_chunks_and_stop_leaves_it_stopped(api, harbor_emu
     tasks = api.get('/replication/executions/%d/tasks' % execution_id).json()
     assert [(t['src_resource'], t['dst_resource']) for t in tasks] == [
         ('library/app [2 item(s) in total]', 'copy/app [2 item(s) in total]')]
+    assert len(tasks[0]['job_id']) == 24  # jobservice's job id, as real Harbor answers it
     log = api.get('/replication/executions/%d/tasks/%d/log' % (execution_id, tasks[0]['id']),
                   headers={'Accept': 'text/plain'}).text
     assert 'copy/app:v1' in log and 'copy/app:v2' in log

@@ -108,3 +108,21 @@ def test_scan_all_post_and_put_semantics(api, adapter):
     assert api.get('/system/scanAll/schedule').json()['schedule']['type'] == 'Custom'
     assert api.put('/system/scanAll/schedule', json={'schedule': {'type': 'None'}}).status_code == 200
     assert api.get('/system/scanAll/schedule').content == b''
+
+
+def test_listing_and_getting_ping_every_adapter_for_its_capabilities(api, adapter, keyed_adapter):
+    """Real v2.15.2 pings an adapter on every GET of a registration and on every listing (RetrieveCap), and
+    answers its capabilities; the first adapter that fails stops the pings: it and those after it have none."""
+    first = register(api, 'caps-one', adapter.url)
+    second = register(api, 'caps-two', keyed_adapter.url, auth='APIKey', access_credential='s3cr3t-key')
+    before = len(adapter.requests)
+    one = api.get('/scanners/' + first).json()
+    assert len(adapter.requests) == before + 1 and adapter.requests[-1][0] == '/api/v1/metadata'
+    # the test adapter's capabilities name no type, like an older adapter: Harbor assumes vulnerabilities only
+    assert one['capabilities'] == {'support_vulnerability': True, 'support_sbom': False}
+    listed = {s['name']: s for s in api.get('/scanners').json()}
+    assert listed['caps-one']['capabilities'] == listed['caps-two']['capabilities'] == one['capabilities']
+    adapter.stop()
+    listed = {s['name']: s for s in api.get('/scanners').json()}
+    assert 'capabilities' not in listed['caps-one'] and 'capabilities' not in listed['caps-two']
+    assert 'capabilities' in api.get('/scanners/' + second).json()

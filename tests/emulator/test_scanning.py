@@ -310,3 +310,23 @@ def test_delete_event_and_anonymous_pull_of_a_guarded_public_project(api, harbor
     assert deleted['body']['event_data']['resources'] == [
         {'digest': digests['v1'], 'tag': 'v1', 'resource_url': '%s/open/app:v1' % registry_host(harbor_emulator)}]
     assert deleted['body']['event_data']['repository']['repo_type'] == 'public'
+
+
+def test_an_image_artifact_has_harbors_extra_attributes_icon_and_addition_links(api, harbor_emulator, layout):
+    """What real v2.15.2 answers for a pushed image beyond the stored columns: the config's created, os,
+    architecture, author and config (controller/artifact/processor/image), its type, icon and relative links to
+    its additions (with the empty-digest SBOM link Harbor gives an image without an SBOM)."""
+    directory, digests = layout
+    api.create_project('attrs')
+    push(directory, 'v1', harbor_emulator, 'attrs/team/app')
+    artifact = api.get('/projects/attrs/repositories/team%252Fapp/artifacts/v1').json()
+    assert artifact['artifact_type'] == artifact['media_type'] == 'application/vnd.oci.image.config.v1+json'
+    assert artifact['icon'] == 'sha256:0048162a053eef4d4ce3fe7518615bef084403614f8bca43b40ae2e762e11e06'
+    attrs = artifact['extra_attrs']
+    assert attrs['os'] == 'linux' and attrs['architecture'] == 'amd64' and attrs['author'] == ''
+    assert attrs['config'] == {'Labels': {'test.tag': 'v1'}} and attrs['created'].startswith('20')
+    base = '/api/v2.0/projects/attrs/repositories/team%252Fapp/artifacts/'
+    assert artifact['addition_links'] == {
+        'build_history': {'absolute': False, 'href': base + digests['v1'] + '/additions/build_history'},
+        'vulnerabilities': {'absolute': False, 'href': base + digests['v1'] + '/additions/vulnerabilities'},
+        'sboms': {'absolute': False, 'href': base + '/additions/sbom'}}

@@ -132,8 +132,9 @@ class Backend:
 
     @property
     def storage(self):
-        """The registry's filesystem root (`storage.filesystem.rootdirectory`)."""
-        return os.path.join(self.root, 'data')
+        """The registry's filesystem root (`storage.filesystem.rootdirectory`): Harbor's <data_volume>/registry
+        when there is a data volume."""
+        return self.storage_root or os.path.join(self.root, 'data')
 
     def garbage_collect(self, dry_run=False):
         """`docker-registry garbage-collect` over the storage; returns its output.

@@ -9,6 +9,7 @@ fires the event-based replication policies that match it.
 
 import http.client
 import json
+import os
 import secrets
 import threading
 import time
@@ -149,7 +150,8 @@ def handle_v2(server, method, path, query, headers, body):
     response = forward(server, method, path, query, headers, body)
     if kind == 'manifests' and method == 'PUT' and response.status == 201:
         digest = response.headers.get('Docker-Content-Digest')
-        record_manifest(server.state, name, reference, headers.get('Content-Type'), body, digest)
+        record_manifest(server.state, name, reference, headers.get('Content-Type'), body, digest,
+                        server.backend.storage)
         # replication imports this module, so it is imported here
         from . import replication  # pylint: disable=import-outside-toplevel
         replication.on_push(server, name, reference)
@@ -220,7 +222,8 @@ def _proxy_cache_fetch(server, registry, name, reference):
         remote_repo = name.split('/', 1)[1]
         try:
             copy_image(upstream, remote_repo, local, name, reference,
-                       on_manifest=lambda repo, ref, media_type, body, digest: record_manifest(server.state, repo, ref, media_type, body, digest))
+                       on_manifest=lambda repo, ref, media_type, body, digest: record_manifest(
+                           server.state, repo, ref, media_type, body, digest, server.backend.storage))
         finally:
             upstream.close()
     except RegistryError as exc:
@@ -243,7 +246,36 @@ def _artifact_size(media_type, body):
     return size
 
 
-def record_manifest(state, repo_name, reference, media_type, body, digest):
+def _image_config(storage, media_type, body):
+    """The image's config blob read from the registry's storage (pushed before its manifest), or None."""
+    if storage is None or media_type in INDEX_TYPES:
+        return None
+    digest = (json.loads(body).get('config') or {}).get('digest') or ''
+    if not digest.startswith('sha256:'):
+        return None
+    hexdigest = digest.split(':', 1)[1]
+    path = os.path.join(storage, 'docker', 'registry', 'v2', 'blobs', 'sha256', hexdigest[:2], hexdigest, 'data')
+    try:
+        with open(path, 'rb') as handle:
+            config = json.loads(handle.read().decode())
+    except (OSError, ValueError):
+        return None
+    return config if isinstance(config, dict) else None
+
+
+def extra_attrs(config):
+    """What Harbor's image processor keeps of the config (controller/artifact/processor/image/manifest_v2.go)."""
+    inner = config.get('config') or {}
+    author = config.get('author') or ''
+    labels = inner.get('Labels') or {}
+    for key in ('org.opencontainers.image.authors', 'maintainer'):
+        if not author and labels.get(key):
+            author = labels[key]
+    return {'created': config.get('created'), 'architecture': config.get('architecture') or '',
+            'os': config.get('os') or '', 'config': inner, 'author': author}
+
+
+def record_manifest(state, repo_name, reference, media_type, body, digest, storage=None):
     """A manifest stored in the registry: its repository, artifact and tag as Harbor's database would hold them."""
     with state.lock:
         project = state.project_by_name(repo_name.split('/')[0])
@@ -262,6 +294,9 @@ def record_manifest(state, repo_name, reference, media_type, body, digest):
                 'digest': digest, 'manifest_media_type': media_type, 'media_type': _config_media_type(media_type, body),
                 'type': 'IMAGE', 'size': _artifact_size(media_type, body), 'push_time': now(), 'tags': []})
             artifact = state.collections['artifacts'][artifact_id]
+            config = _image_config(storage, media_type, body)
+            if config is not None:
+                artifact['extra_attrs'] = extra_attrs(config)
         if not reference.startswith('sha256:'):
             for other in state.find('artifacts', repository_id=repository['id']):
                 other['tags'] = [t for t in other['tags'] if t['name'] != reference]

@@ -9,6 +9,7 @@ digest copies nothing. Status goes InProgress, then Succeed, Failed or Stopped.
 import re
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from . import registry as registry_v2
@@ -209,8 +210,8 @@ def _run(server, execution_id, policy, only, stop):
                 task['dst_resource'] = '%s [%d item(s) in total]' % (task['dest_repository'], len(tags))
             except ValueError as exc:
                 task['error'] = str(exc)
-            task_id = state.add('replication_tasks', task)
-            task['job_id'] = 'job-%d' % task_id
+            task_id = state.add('replication_tasks', task)  # stores a copy: the job id goes on the stored task
+            state.collections['replication_tasks'][task_id]['job_id'] = uuid.uuid4().hex[:24]  # jobservice's id
             tasks.append(state.collections['replication_tasks'][task_id])
 
     def clients_for_thread():
@@ -222,7 +223,7 @@ def _run(server, execution_id, policy, only, stop):
         return local.pair
 
     def record_local(repo, reference, media_type, body, digest):
-        registry_v2.record_manifest(state, repo, reference, media_type, body, digest)
+        registry_v2.record_manifest(state, repo, reference, media_type, body, digest, server.backend.storage)
 
     def copy_tag(task_src, task_dst, repo, tag, dest_repo):
         """One tag of a task: (ok, log line, stopped)."""

@@ -97,7 +97,9 @@ CONFIG_ARGUMENT_SPEC = dict(
 
 def config_values(response):
     """``{key: value}`` from Harbor's ``{key: {value, editable}}``."""
-    return dict((k, v.get("value") if isinstance(v, dict) else v) for k, v in (response or {}).items())
+    # scan_all_policy is not such an item (always {}, the scan-all schedule lives elsewhere): left out
+    return dict((k, v.get("value") if isinstance(v, dict) else v) for k, v in (response or {}).items()
+                if not isinstance(v, dict) or "value" in v)
 
 
 def banner_view(value):

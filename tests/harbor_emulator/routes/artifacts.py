@@ -1,6 +1,7 @@
 """Artifacts and tags of a repository: what was really pushed through /v2/ (or replicated)."""
 
 from .. import artifact_events, spec
+from ..distribution import INDEX_TYPES
 from ..errors import not_found
 from ..listing import list_response
 from ..routing import json_response, route
@@ -21,9 +22,26 @@ TAG_FIELDS = {
 }
 
 
+IMAGE_ICON = 'sha256:0048162a053eef4d4ce3fe7518615bef084403614f8bca43b40ae2e762e11e06'  # Harbor's built-in image icon
+
+
+def _addition_links(artifact):
+    """Relative links to an image's additions, as Harbor answers them. With no SBOM accessory Harbor still names an
+    SBOM link, with an empty digest (`.../artifacts//additions/sbom`)."""
+    base = '%s/projects/%s/repositories/%s/artifacts/' % (
+        spec.BASE_PATH, artifact['repository_name'].split('/', 1)[0],
+        artifact['repository_name'].split('/', 1)[1].replace('/', '%252F'))  # repository.Encode
+    links = {'vulnerabilities': {'absolute': False, 'href': base + artifact['digest'] + '/additions/vulnerabilities'},
+             'sboms': {'absolute': False, 'href': base + '/additions/sbom'}}
+    if artifact['manifest_media_type'] not in INDEX_TYPES:
+        links['build_history'] = {'absolute': False, 'href': base + artifact['digest'] + '/additions/build_history'}
+    return links
+
+
 def present(artifact, with_tag=True, with_scan_overview=False):
     shown = dict(artifact, tags=artifact['tags'] if with_tag else None,
-                 scan_overview=artifact_events.scan_overview(artifact) if with_scan_overview else None)
+                 scan_overview=artifact_events.scan_overview(artifact) if with_scan_overview else None,
+                 artifact_type=artifact.get('media_type'), icon=IMAGE_ICON, addition_links=_addition_links(artifact))
     return spec.render('Artifact', shown)
 
 

@@ -34,6 +34,7 @@ def get_configurations(req):
     state = req.state
     items = {key: {'value': value, 'editable': _editable(state, key)}
              for key, value in req.server.config().items() if key not in HIDDEN and not key.startswith('_')}
+    items['scan_all_policy'] = {}  # a nested model Harbor always sends, empty: the scan-all schedule is elsewhere
     return json_response(spec.render('ConfigurationsResponse', items))
 
 

@@ -28,7 +28,8 @@ REGISTRY_FIELDS = {
     'creation_time': lambda r: r['creation_time'],
     'update_time': lambda r: r['update_time'],
 }
-LOCAL_REGISTRY = {'id': 0, 'name': 'Local', 'type': 'harbor', 'url': 'http://core:8080', 'insecure': False,
+# Insecure is !InternalTLSEnabled() (pkg/reg/manager.go): true unless Harbor's internal TLS is on
+LOCAL_REGISTRY = {'id': 0, 'name': 'Local', 'type': 'harbor', 'url': 'http://core:8080', 'insecure': True,
                   'credential': {'type': 'secret', 'access_secret': MASK}, 'status': 'healthy'}
 
 

@@ -101,7 +101,8 @@ def _policy_record(state, body, policy_id=None):
             'dest_namespace': namespace, 'dest_namespace_replace_count': -1 if count is None else count,
             'trigger': trigger, 'filters': filters, 'deletion': bool(body.get('deletion')),
             'override': bool(body.get('override')), 'enabled': bool(body.get('enabled')), 'speed': max(speed, 0),
-            'copy_by_chunk': body.get('copy_by_chunk'), 'single_active_replication': body.get('single_active_replication')}
+            'copy_by_chunk': bool(body.get('copy_by_chunk')),
+            'single_active_replication': bool(body.get('single_active_replication'))}
 
 
 def _registry_view(state, registry_id):

@@ -15,7 +15,7 @@ import copy
 import json
 
 from .. import auth, retention_run, spec
-from ..errors import bad_request, conflict, not_found
+from ..errors import HarborError, bad_request, conflict, not_found
 from ..listing import list_response
 from ..routing import created, json_response, ok, route, text_response
 from .schedules import valid_cron
@@ -44,7 +44,8 @@ def _rule_key(rule):
 
 
 def _checked(req, body):
-    """The policy after Harbor's few checks, with rule ids and priorities added; and its project."""
+    """The policy after Harbor's few checks, and its project. Rules are kept as sent: Harbor adds no id or
+    priority (both 0, so left out of its answers; the portal sends its own)."""
     scope = body.get('scope') or {}
     if scope.get('level') != 'project':
         raise bad_request('scope level must be "project"')
@@ -58,9 +59,6 @@ def _checked(req, body):
     keys = [_rule_key(rule) for rule in rules]
     if len(set(keys)) != len(keys):
         raise conflict('duplicated rules are not allowed')
-    for number, rule in enumerate(rules, 1):
-        rule['id'] = number
-        rule['priority'] = number
     trigger = copy.deepcopy(body.get('trigger') or {})
     if trigger.get('kind') not in (None, '', 'Schedule'):
         raise bad_request('unsupported trigger kind %s' % trigger.get('kind'))
@@ -75,6 +73,12 @@ def _checked(req, body):
 def _policy(req):
     policy = req.state.collections['retentions'].get(req.args['id'])
     if policy is None:
+        # GetRetention's "no such Retention policy" is not a typed error: GET answers it as a 500, DELETE wraps it
+        # in a 400 (server/v2.0/handler/retention.go)
+        if req.method == 'DELETE':
+            raise bad_request('bad request: no such Retention policy with id %s' % req.args['id'])
+        if req.method == 'GET' and req.route.template == '/retentions/{id}':
+            raise HarborError(500, 'internal server error', 'UNKNOWN')
         raise not_found('retention policy %s not found' % req.args['id'])
     project = req.state.projects.get((policy.get('scope') or {}).get('ref'))
     if project is not None:
@@ -114,10 +118,11 @@ def get_retention(req):
 
 @route('PUT', '/retentions/{id}')
 def update_retention(req):
-    stored, dummy = _policy(req)
     policy, project = _checked(req, req.body)
-    if project['metadata'].get('retention_id') != str(stored['id']):
-        raise not_found('retention policy %s does not belong to project %s' % (stored['id'], project['name']))
+    # Harbor checks the id against the project the body names (requirePolicyAccess), not that the policy exists
+    if project['metadata'].get('retention_id') != str(req.args['id']):
+        raise not_found('resource not found: the retention policy id %s does not match' % req.args['id'])
+    stored, dummy = _policy(req)
     stored.update(policy)
     req.state.touch(stored)
     return ok()

@@ -17,6 +17,7 @@ Quirks reproduced:
   raw project metadata key `projectScanner` (visible in /metadatas/, not in the project's metadata).
 """
 
+import copy
 import json
 import urllib.error
 import urllib.request
@@ -78,11 +79,38 @@ def _registration(req):
     return found
 
 
-def _present(record, pinged=False):
+def capabilities(record):
+    """What Harbor's RetrieveCap adds to a registration it lists or gets: it pings the adapter every time
+    (controller/scanner/base_controller.go) and converts the metadata (ConvertCapability in
+    pkg/scan/rest/v1/models.go). None when the ping fails (Harbor logs a warning and answers without them)."""
+    if record.get('immutable'):
+        return {'support_vulnerability': True, 'support_sbom': True}  # the built-in Trivy adapter
+    try:
+        metadata = ping(record)
+    except HarborError:
+        return None
+    types = [c.get('type') for c in metadata.get('capabilities') or []]
+    if not any(types):  # an older adapter, without capability types
+        return {'support_vulnerability': True, 'support_sbom': False}
+    found = {}
+    if 'vulnerability' in types:
+        found['support_vulnerability'] = True
+    if 'sbom' in types:
+        found['support_sbom'] = True
+    return found
+
+
+def _unlocked(func):
+    func.unlocked = True  # it calls the adapters over HTTP: the state is read under the lock, the pings outside
+    return func
+
+
+def _present(record, pinged=False, capabilities_=None):
     """A registration as Harbor answers it. ``adapter``, ``vendor``, ``version`` and ``health`` are not stored
     (``orm:"-"`` in ``pkg/scan/dao/scanner/model.go``): only the project's scanner, which Harbor pings
     (``GetRegistrationByProject`` in ``controller/scanner/base_controller.go``), fills them in."""
-    view = dict(record, access_credential='', create_time=record['creation_time'], update_time=record['update_time'])
+    view = dict(record, access_credential='', create_time=record['creation_time'], update_time=record['update_time'],
+                capabilities=capabilities_)
     if pinged:
         view['health'] = 'healthy'
     else:
@@ -118,11 +146,13 @@ def _check_unique(state, record, own=None):
 
 
 @route('GET', '/scanners')
+@_unlocked
 def list_scanners(req):
     auth.require_sysadmin(req)
     state = req.state
-    _ensure_trivy(state)
-    records = list(state.collections['scanners'].values())
+    with state.lock:
+        _ensure_trivy(state)
+        records = copy.deepcopy(list(state.collections['scanners'].values()))
     for key in ('name', 'description', 'url'):  # undocumented fuzzy filters
         value = req.query.get(key, [''])[0]
         if value:
@@ -133,7 +163,15 @@ def list_scanners(req):
             records = [r for r in records if r.get(key[3:]) == value]
     fields = {k: (lambda r, k=k: r.get(k)) for k in ('name', 'description', 'url', 'uuid', 'is_default', 'disabled')}
     fields['creation_time'] = lambda r: r['creation_time']
-    return list_response(req, records, fields, 'creation_time', _present)
+    failed = []
+
+    def present(record):
+        # ListRegistrations pings them in turn and stops at the first that fails: those after it have none either
+        found = None if failed else capabilities(record)
+        if found is None:
+            failed.append(record['uuid'])
+        return _present(record, capabilities_=found)
+    return list_response(req, records, fields, 'creation_time', present)
 
 
 @route('POST', '/scanners')
@@ -162,9 +200,12 @@ def ping_scanner(req):
 
 
 @route('GET', '/scanners/{registration_id}')
+@_unlocked
 def get_scanner(req):
     auth.require_sysadmin(req)
-    return json_response(_present(_registration(req)))
+    with req.state.lock:
+        record = copy.deepcopy(_registration(req))
+    return json_response(_present(record, capabilities_=capabilities(record)))
 
 
 @route('GET', '/scanners/{registration_id}/metadata')
@@ -216,15 +257,18 @@ def set_default_scanner(req):
 
 
 @route('GET', '/projects/{project_name_or_id}/scanner')
+@_unlocked
 def get_project_scanner(req):
-    project = path_project(req, 'read')
     state = req.state
-    _ensure_trivy(state)
-    chosen = state.find_one('scanners', uuid=project['metadata'].get('projectScanner')) or \
-        state.find_one('scanners', is_default=True)
-    if chosen is None:
-        raise not_found('no scanner is configured for project %s' % project['name'])
-    return json_response(_present(chosen, pinged=True))
+    with state.lock:
+        project = path_project(req, 'read')
+        _ensure_trivy(state)
+        chosen = state.find_one('scanners', uuid=project['metadata'].get('projectScanner')) or \
+            state.find_one('scanners', is_default=True)
+        if chosen is None:
+            raise not_found('no scanner is configured for project %s' % project['name'])
+        chosen = copy.deepcopy(chosen)
+    return json_response(_present(chosen, pinged=True, capabilities_=capabilities(chosen)))
 
 
 @route('PUT', '/projects/{project_name_or_id}/scanner')

@@ -24,7 +24,9 @@ def health(req):
 def systeminfo(req):
     config = req.server.config()
     info = {'auth_mode': config['auth_mode'], 'primary_auth_mode': False,
-            'self_registration': config['self_registration'], 'banner_message': ''}
+            'self_registration': config['self_registration'], 'banner_message': config.get('banner_message') or '',
+            # always sent (a pointer), the provider's name only under OIDC (controller/systeminfo/controller.go)
+            'oidc_provider_name': config.get('oidc_name') or '' if config['auth_mode'] == 'oidc_auth' else ''}
     if req.caller.authenticated:
         info.update({
             'harbor_version': HARBOR_VERSION,
