@@ -73,10 +73,11 @@ def campaigns(share):
         "reset_any_request": [{"path_regex": EVERY_REQUEST, "action": "reset", "probability": share}],
         "lost_answer_any_write": [{"path_regex": EVERY_REQUEST, "method": m, "action": "lost_answer",
                                    "probability": share} for m in WRITES],
-        "mixed_503_reset_lost_answer": [{"path_regex": EVERY_REQUEST, "status": 503, "probability": third},
-                                        {"path_regex": EVERY_REQUEST, "action": "reset", "probability": third}]
-                                       + [{"path_regex": EVERY_REQUEST, "method": m, "action": "lost_answer",
-                                           "probability": third} for m in WRITES],
+        "mixed_503_reset_lost_answer": (
+            [{"path_regex": EVERY_REQUEST, "status": 503, "probability": third},
+             {"path_regex": EVERY_REQUEST, "action": "reset", "probability": third}]
+            + [{"path_regex": EVERY_REQUEST, "method": m, "action": "lost_answer", "probability": third}
+               for m in WRITES]),
     }
 
 

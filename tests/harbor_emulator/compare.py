@@ -152,8 +152,8 @@ def probes(target, prefix, digest):
         ('audit logs', 'GET', '/audit-logs', {'page_size': 2}, None),
         ('error: unknown project', 'GET', '/projects/%s-none' % p, None, None),
         ('error: duplicate project', 'POST', '/projects', None, {'project_name': p}),
-        ('error: bad robot duration', 'POST', '/robots', None, {'name': 'x', 'level': 'system', 'duration': -5,
-                                                                 'permissions': []}),
+        ('error: bad robot duration', 'POST', '/robots', None,
+         {'name': 'x', 'level': 'system', 'duration': -5, 'permissions': []}),
         ('error: unknown registry', 'GET', '/registries/999999', None, None),
         ('error: unknown retention', 'GET', '/retentions/999999', None, None),
     ]

@@ -14,7 +14,6 @@ Everything the examples create is removed afterwards, and the global settings th
 
 import ast
 import http.cookiejar
-import json
 import os
 import re
 import uuid
@@ -237,12 +236,13 @@ def examples_harbor(harbor_target, tmp_path):
     gc_schedule = answer.json() if answer.content else {}
     scanners = admin.get("/scanners")
     default_scanner = next((s["uuid"] for s in scanners if s.get("is_default")), None)
-    if harbor_target.scanner_url and not any(s["url"] == harbor_target.scanner_url for s in scanners):
+    assert harbor_target.scanner_url, "set HARBOR_SCANNER_URL: harbor_scan's examples need a scanner adapter Harbor reaches"
+    if not any(s["url"] == harbor_target.scanner_url for s in scanners):
         admin.call("POST", "/scanners", json={"name": "examples-scanner", "url": harbor_target.scanner_url})
         scanners = admin.get("/scanners")
     # harbor_scan's examples need a default scanner, and harbor_scanner's (run later) make Grype the default and
     # then delete it: the test scanner is made the default before each run
-    test_scanner = next(s["uuid"] for s in scanners if s["url"] == harbor_target.scanner_url)
+    test_scanner = [s["uuid"] for s in scanners if s["url"] == harbor_target.scanner_url][0]
     for name in ("apps", "app", "mirror"):
         admin.call("POST", "/projects", json={"project_name": name, "metadata": {"public": "false"}})
     admin.call("POST", "/registries", json={"name": "primary", "type": "harbor", "url": harbor_target.url, "credential": {
