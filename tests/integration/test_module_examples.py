@@ -16,6 +16,7 @@ import ast
 import http.cookiejar
 import os
 import re
+import time
 import uuid
 
 import pytest
@@ -23,6 +24,7 @@ import requests
 import yaml
 
 from tests import oci_images
+from tests.scanner_adapter import ScannerAdapter
 
 from .ansible_runner import run_playbook
 
@@ -194,10 +196,21 @@ class Admin(object):
         return [item for item in self.get(path, **params) or [] if item.get(key) == value]
 
 
+def _delete_policy(admin, policy_id):
+    """Harbor refuses to delete a policy while an execution of it runs (412): stop them, then retry a while."""
+    for execution in admin.get("/replication/executions", policy_id=policy_id):
+        if execution["status"] == "InProgress":
+            admin.call("PUT", "/replication/executions/%d" % execution["id"], expect=(200, 404, 412))
+    deadline = time.monotonic() + 60
+    while admin.call("DELETE", "/replication/policies/%d" % policy_id, expect=(200, 404, 412)).status_code == 412:
+        assert time.monotonic() < deadline, "replication policy %d still has a running execution" % policy_id
+        time.sleep(2)
+
+
 def _cleanup(admin):
     for name in POLICIES:
         for policy in admin.named("/replication/policies", "name", name, name=name):
-            admin.call("DELETE", "/replication/policies/%d" % policy["id"], expect=(200, 404))
+            _delete_policy(admin, policy["id"])
     for robot in admin.named("/robots", "name", "provisioner", q="Level=system"):
         admin.call("DELETE", "/robots/%d" % robot["id"], expect=(200, 404))
     for name in PROJECTS:
@@ -221,8 +234,9 @@ def _cleanup(admin):
             admin.call("DELETE", "/usergroups/%d" % group["id"], expect=(200, 404))
     for label in admin.named("/labels", "name", "production", scope="g"):
         admin.call("DELETE", "/labels/%d" % label["id"], expect=(200, 404))
-    for scanner in admin.named("/scanners", "name", "grype"):
-        admin.call("DELETE", "/scanners/" + scanner["uuid"], expect=(200, 404))
+    for scanner in admin.get("/scanners"):
+        if scanner["name"] in ("grype", "examples-scanner"):
+            admin.call("DELETE", "/scanners/" + scanner["uuid"], expect=(200, 404))
 
 
 @pytest.fixture
@@ -236,13 +250,13 @@ def examples_harbor(harbor_target, tmp_path):
     gc_schedule = answer.json() if answer.content else {}
     scanners = admin.get("/scanners")
     default_scanner = next((s["uuid"] for s in scanners if s.get("is_default")), None)
-    assert harbor_target.scanner_url, "set HARBOR_SCANNER_URL: harbor_scan's examples need a scanner adapter Harbor reaches"
-    if not any(s["url"] == harbor_target.scanner_url for s in scanners):
-        admin.call("POST", "/scanners", json={"name": "examples-scanner", "url": harbor_target.scanner_url})
-        scanners = admin.get("/scanners")
+    # an adapter of its own on loopback (a real Harbor there reaches it): the other targets register theirs
+    adapter = ScannerAdapter().start()
+    admin.call("POST", "/scanners", json={"name": "examples-scanner", "url": adapter.url})
+    scanners = admin.get("/scanners")
     # harbor_scan's examples need a default scanner, and harbor_scanner's (run later) make Grype the default and
     # then delete it: the test scanner is made the default before each run
-    test_scanner = [s["uuid"] for s in scanners if s["url"] == harbor_target.scanner_url][0]
+    test_scanner = [s["uuid"] for s in scanners if s["url"] == adapter.url][0]
     for name in ("apps", "app", "mirror"):
         admin.call("POST", "/projects", json={"project_name": name, "metadata": {"public": "false"}})
     admin.call("POST", "/registries", json={"name": "primary", "type": "harbor", "url": harbor_target.url, "credential": {
@@ -259,11 +273,15 @@ def examples_harbor(harbor_target, tmp_path):
     vault.update(vault_harbor_admin_password=harbor_target.password, vault_harbor_dr_password=harbor_target.password,
                  vault_replicator_secret=harbor_target.password, vault_dr_robot_secret=harbor_target.password)
     variables = harbor_target.playbook_vars(secret_dir=str(secret_dir), frontend_digest=digest,
-                                            scanner_url=harbor_target.scanner_url or "", **vault)
+                                            scanner_url=adapter.url, **vault)
     try:
         yield variables, lambda: admin.call("PATCH", "/scanners/" + test_scanner, json={"is_default": True})
     finally:
         _cleanup(admin)
+        if default_scanner is not None and any(s["uuid"] == default_scanner for s in admin.get("/scanners")):
+            admin.call("PATCH", "/scanners/" + default_scanner, json={"is_default": True})
+        admin.call("DELETE", "/scanners/" + test_scanner, expect=(200, 404))
+        adapter.stop()
         admin.call("PUT", "/configurations", json=settings)
         admin.call("PUT", "/system/CVEAllowlist", json={"items": allowlist.get("items") or [],
                                                         "expires_at": allowlist.get("expires_at")})
@@ -271,10 +289,6 @@ def examples_harbor(harbor_target, tmp_path):
         admin.call("PUT", "/system/gc/schedule", json={"schedule": {"type": schedule.get("type") or "None",
                                                                     "cron": schedule.get("cron") or ""},
                                                        "parameters": (gc_schedule or {}).get("parameters") or {}})
-        if default_scanner is None:
-            default_scanner = test_scanner
-        if any(s["uuid"] == default_scanner for s in admin.get("/scanners")):
-            admin.call("PATCH", "/scanners/" + default_scanner, json={"is_default": True})
 
 
 def _task_outcomes(run):
