@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_config
 short_description: Manage Harbor's system configuration (authentication and system settings)
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Sets Harbor's C(/configurations) from typed options, grouped as a task reads them
     (O(auth_mode) with O(oidc) or O(ldap), then system settings).

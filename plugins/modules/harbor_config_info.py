@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_config_info
 short_description: Read Harbor's system configuration
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Returns Harbor's C(/configurations) as plain values, and which settings Harbor does not let you edit.
   - Password-type settings (LDAP search password, OIDC client secret) are never returned by Harbor.

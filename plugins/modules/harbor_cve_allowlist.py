@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_cve_allowlist
 short_description: Manage Harbor's system-wide CVE allowlist
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Sets the system CVE allowlist, which every project uses unless it has its own
     (see O(harbor_ops.harbor.harbor_project#module:reuse_sys_cve_allowlist)).

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_cve_allowlist_info
 short_description: Read Harbor's system-wide CVE allowlist
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Reads the system CVE allowlist (C(GET /system/CVEAllowlist)), which every project uses unless it has its own.
   - Also returns its CVE ids and expiry in the shape of the options of M(harbor_ops.harbor.harbor_cve_allowlist).

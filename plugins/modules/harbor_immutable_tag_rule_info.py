@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_immutable_tag_rule_info
 short_description: Read the immutable tag rules of a Harbor project
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Lists the immutable tag rules of one project page by page (C(GET /projects/{id}/immutabletagrules)).
   - Also returns them in the shape of the O(harbor_ops.harbor.harbor_immutable_tag_rule#module:rules) option.

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_inventory_info
 short_description: List every repository, tag and manifest digest a Harbor holds
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Reads the projects, repositories and artifacts of a Harbor and returns its content as C(repository -> tag -> digest),
     and as a flat sorted list of references C(repository:tag@digest) that two Harbors can be compared with

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_label_info
 short_description: Read Harbor's global labels or the labels of a project
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Lists the global labels, or the labels of one project, page by page; or reads one label by exact name.
 author:

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_project_member
 short_description: Manage who is a member of a Harbor project, and with which role
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Add a user or a user group to a project with a role, change the role, or remove the member.
   - The member is looked up by name (Harbor's exact C(entityname) filter, every page), so projects with hundreds

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_project_member_info
 short_description: Read the members of a Harbor project and their roles
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Lists the members of one project (users and user groups) page by page, each with its role by name, or only the
     member user or group of one exact name.

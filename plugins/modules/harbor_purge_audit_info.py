@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_purge_audit_info
 short_description: Read Harbor's audit-log purge schedule and its recent runs
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Reads the audit-log purge schedule (C(GET /system/purgeaudit/schedule)) and the most recent purge runs
     (C(GET /system/purgeaudit)), newest first.

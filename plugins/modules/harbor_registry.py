@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_registry
 short_description: Manage Harbor registry endpoints (replication targets and proxy-cache upstreams)
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Create, update or delete a registry endpoint by name.
   - Only the options given in the task are compared and changed. The URL is compared after Harbor's normalisation

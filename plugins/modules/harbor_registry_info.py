@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_registry_info
 short_description: Read Harbor registry endpoints and their health
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Returns one registry endpoint by exact name, or all of them, with the health status Harbor keeps.
   - With O(ping=true) Harbor connects to each endpoint now (C(POST /registries/ping)) and C(health) tells the result.

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_replication
 short_description: Manage Harbor replication policies
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Create, update or delete a replication policy by name. A policy pushes local images to a remote registry
     endpoint, or pulls them from one, by hand, on every push, or on a schedule.

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_replication_execution
 short_description: Start, stop or list executions of a Harbor replication policy
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - V(start) runs a replication policy now and can wait until the run ends; V(stop) stops its running executions;
     V(list) returns its most recent executions.

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_replication_info
 short_description: List Harbor replication policies and when each last succeeded
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Lists replication policies, optionally only one by name, only push or pull policies, or only those using one
     remote registry endpoint.

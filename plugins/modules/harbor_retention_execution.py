@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_retention_execution
 short_description: Run a project's Harbor tag retention policy now, or as a dry run
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Starts an execution of the tag retention policy of a project (the one M(harbor_ops.harbor.harbor_retention)
     manages), optionally as a dry run, waits for it, and returns per repository what was (or, in a dry run,

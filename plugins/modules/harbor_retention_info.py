@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_retention_info
 short_description: Read the tag retention policy of a Harbor project
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Reads the tag retention policy of one project (the project's C(metadata.retention_id), then
     C(GET /retentions/{id})).

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_robot
 short_description: Manage Harbor robot accounts, their permissions, expiry and secrets
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Create, update or delete a project-level or system-level robot account by name.
   - Permissions are compared as a set; Harbor's additions (the C(robot$) prefix, the project in the name,

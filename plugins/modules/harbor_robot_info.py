@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_robot_info
 short_description: Read Harbor robot accounts and when they expire
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Lists the robots of one project, or the system robots, page by page; or reads one robot by name.
   - Adds C(days_left) to each robot so that playbooks can alert on robots that expire soon.

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_scanner_info
 short_description: Read Harbor's scanner registrations and which one is the default
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Lists the scanner registrations page by page, or reads one by exact name, each saying whether it is the
     default scanner.

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_user
 short_description: Manage Harbor local users (database authentication)
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Create, update or delete a local Harbor user, its profile, admin flag and password.
   - Harbor keeps local users only while its O(harbor_ops.harbor.harbor_config#module:auth_mode) is C(db_auth);

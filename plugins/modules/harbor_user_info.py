@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_user_info
 short_description: Read Harbor's local users
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Returns one user by exact name, or every user page by page, the built-in admin (id 1) included although
     Harbor's user list leaves it out.

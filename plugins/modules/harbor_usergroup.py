@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_usergroup
 short_description: Manage Harbor user groups (LDAP, HTTP auth proxy and OIDC groups)
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Create, rename or delete a Harbor user group.
   - An LDAP group is identified by its DN (compared case-insensitively); HTTP and OIDC groups by name and type.

@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_usergroup_info
 short_description: Read Harbor's user groups
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Returns every user group page by page, or only those with an exact name, of one type, or with one LDAP DN.
   - Harbor's own name filter is fuzzy, so the module checks the name again; DNs compare without regard to case.

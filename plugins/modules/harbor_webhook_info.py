@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 module: harbor_webhook_info
 short_description: Read the webhook policies of a Harbor project
-version_added: 0.3.0
+version_added: 0.1.0
 description:
   - Lists the webhook policies of one project page by page, or reads one policy by exact name.
   - Harbor returns each target's C(auth_header) in clear; the module never does, and says with C(auth_header_set)
